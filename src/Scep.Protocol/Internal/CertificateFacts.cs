@@ -1,0 +1,123 @@
+using System;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Scep.Protocol.Internal;
+
+/// <summary>Small facts about certificates that the SCEP rules depend on.</summary>
+internal static class CertificateFacts
+{
+    public static bool IsCertificateAuthority(X509Certificate2 certificate)
+    {
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509BasicConstraintsExtension basic)
+            {
+                return basic.CertificateAuthority;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The key usage flags, or null when the certificate has no keyUsage extension (all usages allowed).</summary>
+    public static X509KeyUsageFlags? KeyUsage(X509Certificate2 certificate)
+    {
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509KeyUsageExtension usage)
+            {
+                return usage.KeyUsages;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool Allows(X509Certificate2 certificate, X509KeyUsageFlags flag) =>
+        KeyUsage(certificate) is not { } usage || (usage & flag) != 0;
+
+    public static bool HasExplicitUsage(X509Certificate2 certificate, X509KeyUsageFlags flag) =>
+        KeyUsage(certificate) is { } usage && (usage & flag) != 0;
+
+    public static bool IsRsa(X509Certificate2 certificate) => certificate.PublicKey.Oid.Value == ScepOids.RsaEncryption;
+
+    public static bool SubjectKeyIdentifierEquals(X509Certificate2 certificate, ReadOnlySpan<byte> identifier)
+    {
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509SubjectKeyIdentifierExtension ski)
+            {
+                return ski.SubjectKeyIdentifierBytes.Span.SequenceEqual(identifier);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Names compare by their DER bytes; where encodings differ (PrintableString vs UTF8String), by their text.</summary>
+    public static bool NameEquals(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        if (left.SequenceEqual(right))
+        {
+            return true;
+        }
+
+        try
+        {
+            var a = new X500DistinguishedName(left);
+            var b = new X500DistinguishedName(right);
+            return string.Equals(
+                a.Format(multiLine: false),
+                b.Format(multiLine: false),
+                StringComparison.OrdinalIgnoreCase);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>INTEGER contents compare after dropping redundant leading zero octets.</summary>
+    public static bool SerialEquals(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right) =>
+        TrimLeadingZeros(left).SequenceEqual(TrimLeadingZeros(right));
+
+    private static ReadOnlySpan<byte> TrimLeadingZeros(ReadOnlySpan<byte> value)
+    {
+        while (value.Length > 1 && value[0] == 0)
+        {
+            value = value[1..];
+        }
+
+        return value;
+    }
+
+    /// <summary>The DER SubjectPublicKeyInfo of the certificate.</summary>
+    public static byte[] SubjectPublicKeyInfo(X509Certificate2 certificate) => certificate.PublicKey.ExportSubjectPublicKeyInfo();
+
+    /// <summary>Self-signed: issuer equals subject and the certificate's signature verifies with its own key.</summary>
+    public static bool IsSelfSigned(X509Certificate2 certificate) =>
+        NameEquals(certificate.IssuerName.RawData, certificate.SubjectName.RawData)
+        && Signatures.CertificateSignatureVerifies(certificate, certificate.PublicKey);
+
+    /// <summary>Whether <paramref name="issuer"/> issued <paramref name="certificate"/>: names chain and the signature verifies.</summary>
+    public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 issuer) =>
+        NameEquals(certificate.IssuerName.RawData, issuer.SubjectName.RawData)
+        && Signatures.CertificateSignatureVerifies(certificate, issuer.PublicKey);
+
+    public static X509Certificate2 Load(ReadOnlyMemory<byte> encoded)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(encoded.Span);
+        }
+        catch (CryptographicException e)
+        {
+            throw new ScepException(ScepError.Malformed, "A certificate in the message cannot be read: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Reads a DER INTEGER's content octets as they are.</summary>
+    public static ReadOnlyMemory<byte> ReadIntegerBytes(AsnReader reader) => reader.ReadIntegerBytes();
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Scep.Protocol.Internal;
+
+/// <summary>Signature creation and verification for RSA (PKCS#1 v1.5) and ECDSA keys.</summary>
+internal static class Signatures
+{
+    /// <summary>Verifies <paramref name="signature"/> over <paramref name="data"/>.</summary>
+    /// <param name="key">The signer's public key.</param>
+    /// <param name="algorithm">The signature AlgorithmIdentifier.</param>
+    /// <param name="hashWhenUnnamed">The hash to use when the identifier names none (rsaEncryption in a SignerInfo).</param>
+    /// <param name="data">The signed bytes.</param>
+    /// <param name="signature">The signature value.</param>
+    /// <exception cref="ScepException">The algorithm is unknown (badAlg).</exception>
+    public static bool VerifyData(PublicKey key, AlgorithmIdentifier algorithm, HashAlgorithmName? hashWhenUnnamed, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        var (kind, hash) = Algorithms.SignatureFromOid(algorithm.Oid);
+        hash ??= hashWhenUnnamed;
+        if (kind == SignatureKeyKind.Unknown || hash is null || !Algorithms.IsSupportedDigest(hash.Value))
+        {
+            throw new ScepException(ScepError.UnsupportedAlgorithm, $"Signature algorithm {algorithm.Oid} is not supported.");
+        }
+
+        try
+        {
+            switch (kind)
+            {
+                case SignatureKeyKind.Rsa:
+                    using (var rsa = key.GetRSAPublicKey())
+                    {
+                        return rsa is not null && rsa.VerifyData(data, signature, hash.Value, RSASignaturePadding.Pkcs1);
+                    }
+
+                default:
+                    if (hash.Value == HashAlgorithmName.MD5)
+                    {
+                        return false;
+                    }
+
+                    using (var ecdsa = key.GetECDsaPublicKey())
+                    {
+                        return ecdsa is not null && ecdsa.VerifyData(data, signature, hash.Value, DSASignatureFormat.Rfc3279DerSequence);
+                    }
+            }
+        }
+        catch (CryptographicException)
+        {
+            // A key the platform cannot load, or a signature of the wrong shape, does not verify.
+            return false;
+        }
+    }
+
+    /// <summary>Signs <paramref name="data"/> with an RSA (PKCS#1 v1.5) or ECDSA key; the key may live in an HSM.</summary>
+    public static byte[] SignData(AsymmetricAlgorithm key, HashAlgorithmName hash, ReadOnlySpan<byte> data) => key switch
+    {
+        RSA rsa => rsa.SignData(data.ToArray(), hash, RSASignaturePadding.Pkcs1),
+        ECDsa ecdsa when hash != HashAlgorithmName.MD5 => ecdsa.SignData(data, hash, DSASignatureFormat.Rfc3279DerSequence),
+        ECDsa => throw new ArgumentException("ECDSA cannot sign with MD5.", nameof(hash)),
+        _ => throw new ArgumentException("The signing key must be RSA or ECDsa.", nameof(key)),
+    };
+
+    /// <summary>Whether <paramref name="certificate"/>'s signature verifies with <paramref name="issuerKey"/>.</summary>
+    public static bool CertificateSignatureVerifies(X509Certificate2 certificate, PublicKey issuerKey)
+    {
+        try
+        {
+            var reader = new AsnReader(certificate.RawDataMemory, AsnEncodingRules.DER);
+            var sequence = reader.ReadSequence();
+            var tbs = sequence.ReadEncodedValue();
+            var algorithm = AlgorithmIdentifier.Read(sequence);
+            var signature = sequence.ReadBitString(out var unusedBits);
+            return unusedBits == 0 && VerifyData(issuerKey, algorithm, null, tbs.Span, signature);
+        }
+        catch (AsnContentException)
+        {
+            return false;
+        }
+        catch (ScepException)
+        {
+            return false;
+        }
+    }
+}
