@@ -540,9 +540,9 @@ public sealed class PkiMessage
         ArgumentException.ThrowIfNullOrEmpty(transactionId);
         ArgumentNullException.ThrowIfNull(signerCertificate);
         ArgumentNullException.ThrowIfNull(signerKey);
-        if (!DirectoryString.IsPrintable(transactionId) || transactionId.Length > Limits.MaxTransactionIdLength)
+        if (transactionId.Length > Limits.MaxTransactionIdLength)
         {
-            throw new ArgumentException("A transactionID is a PrintableString of at most 255 characters.", nameof(transactionId));
+            throw new ArgumentException("A transactionID has at most 255 characters.", nameof(transactionId));
         }
 
         if (!Algorithms.IsSupportedDigest(digest))
@@ -557,7 +557,8 @@ public sealed class PkiMessage
 
         var attributes = new List<KeyValuePair<string, byte[]>>
         {
-            new(ScepOids.TransactionId, SignedDataWriter.EncodePrintableString(transactionId)),
+            // RFC 8894 §3.2.1.1: PrintableString. A reply echoes a peer's non-printable ID in UTF8String rather than fail.
+            new(ScepOids.TransactionId, DirectoryString.Encode(transactionId, null)),
             new(ScepOids.MessageType, SignedDataWriter.EncodePrintableString(((int)messageType).ToString(CultureInfo.InvariantCulture))),
             new(ScepOids.SenderNonce, SignedDataWriter.EncodeOctetString(senderNonce.Span)),
         };

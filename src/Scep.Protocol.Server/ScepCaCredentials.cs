@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Scep.Protocol.Server;
+
+/// <summary>
+/// One CA's SCEP credentials: the CA certificate and chain, the certificate and RSA key that decrypt requests,
+/// the certificate and key that sign replies (the CA's own, or separate RA certificates), the next CA for a
+/// rollover, and earlier CA certificates whose issued certificates may still renew.
+/// </summary>
+public sealed class ScepCaCredentials
+{
+    /// <summary>The issuing CA certificate.</summary>
+    public required X509Certificate2 CaCertificate { get; init; }
+
+    /// <summary>The certificates above the CA: intermediates, then the root. Empty for a self-signed CA.</summary>
+    public IReadOnlyList<X509Certificate2> Chain { get; init; } = [];
+
+    /// <summary>The certificate clients encrypt requests to: the CA's, or an RA certificate with keyEncipherment.</summary>
+    public required X509Certificate2 DecryptionCertificate { get; init; }
+
+    /// <summary>The RSA private key of <see cref="DecryptionCertificate"/>.</summary>
+    public required RSA DecryptionKey { get; init; }
+
+    /// <summary>The certificate that signs replies: the CA's, or an RA certificate with digitalSignature.</summary>
+    public required X509Certificate2 SigningCertificate { get; init; }
+
+    /// <summary>The private key of <see cref="SigningCertificate"/> (RSA or ECDsa).</summary>
+    public required AsymmetricAlgorithm SigningKey { get; init; }
+
+    /// <summary>The next CA's credentials during a rollover (served by GetNextCACert); null otherwise.</summary>
+    public ScepCaCredentials? Next { get; init; }
+
+    /// <summary>Earlier CA certificates (before a rollover) whose issued certificates may still renew.</summary>
+    public IReadOnlyList<X509Certificate2> PreviousCaCertificates { get; init; } = [];
+
+    /// <summary>Credentials where the CA certificate and its RSA key do everything (CA mode without an RA).</summary>
+    /// <param name="caCertificate">The CA certificate; give it keyUsage digitalSignature and keyEncipherment too.</param>
+    /// <param name="caKey">Its RSA key.</param>
+    /// <param name="chain">Intermediates and root above it, if any.</param>
+    /// <returns>The credentials.</returns>
+    public static ScepCaCredentials ForCa(X509Certificate2 caCertificate, RSA caKey, IReadOnlyList<X509Certificate2>? chain = null)
+    {
+        ArgumentNullException.ThrowIfNull(caCertificate);
+        ArgumentNullException.ThrowIfNull(caKey);
+        return new ScepCaCredentials
+        {
+            CaCertificate = caCertificate,
+            Chain = chain ?? [],
+            DecryptionCertificate = caCertificate,
+            DecryptionKey = caKey,
+            SigningCertificate = caCertificate,
+            SigningKey = caKey,
+        };
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.Extensions.Options;
+
+namespace Scep.Protocol.Server;
+
+/// <summary>Checks <see cref="ScepServerOptions"/> at start-up and says exactly what is wrong.</summary>
+internal sealed class ScepServerOptionsValidator(IServiceProvider services) : IValidateOptions<ScepServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ScepServerOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Aliases.Count == 0)
+        {
+            errors.Add("Scep:Aliases is empty: configure at least one alias.");
+        }
+        else if (!options.Aliases.ContainsKey(options.DefaultAlias))
+        {
+            errors.Add($"Scep:DefaultAlias '{options.DefaultAlias}' is not one of the configured aliases ({string.Join(", ", options.Aliases.Keys)}).");
+        }
+
+        if (options.StaleReservationTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Scep:StaleReservationTimeout must be positive.");
+        }
+
+        var hasEntityStore = services.GetService(typeof(IEndEntityStore)) is not null;
+        var hasChallengeValidator = services.GetService(typeof(IChallengeValidator)) is not null;
+        foreach (var (aliasName, alias) in options.Aliases)
+        {
+            var prefix = $"Scep:Aliases:{aliasName}:";
+            if (aliasName.Length == 0 || !aliasName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                errors.Add($"Alias name '{aliasName}' may contain only letters, digits, '-', '_' and '.'.");
+            }
+
+            if (string.IsNullOrWhiteSpace(alias.CaName))
+            {
+                errors.Add(prefix + "CaName is empty.");
+            }
+
+            if (!Enum.IsDefined(alias.Mode))
+            {
+                errors.Add(prefix + $"Mode '{alias.Mode}' is not Ca or Ra.");
+            }
+
+            if (alias.Mode == ScepOperationMode.Ca && !hasEntityStore)
+            {
+                errors.Add(prefix + "Mode is Ca, which needs an IEndEntityStore: register one with AddEndEntityStore<T>().");
+            }
+
+            if (alias.Mode == ScepOperationMode.Ra && alias.RaChallenge is null && !hasChallengeValidator)
+            {
+                errors.Add(prefix + "Mode is Ra, which needs RaChallenge or an IChallengeValidator (AddChallengeValidator).");
+            }
+
+            if (alias.EncryptionAlgorithms.Count == 0 || alias.EncryptionAlgorithms.Any(a => !Enum.IsDefined(a)))
+            {
+                errors.Add(prefix + "EncryptionAlgorithms must list at least one of DesCbc, TripleDesCbc, Aes128Cbc, Aes192Cbc, Aes256Cbc.");
+            }
+
+            if (alias.DigestAlgorithms.Count == 0 || alias.DigestAlgorithms.Any(d => !Enum.IsDefined(d)))
+            {
+                errors.Add(prefix + "DigestAlgorithms must list at least one of Md5, Sha1, Sha256, Sha384, Sha512.");
+            }
+
+            if (alias.ForcedReplyDigest is { } forced && !Enum.IsDefined(forced))
+            {
+                errors.Add(prefix + $"ForcedReplyDigest '{forced}' is not a digest.");
+            }
+
+            if (!alias.AllowGet && !alias.AllowPost)
+            {
+                errors.Add(prefix + "AllowGet and AllowPost are both false: no client could send a request.");
+            }
+
+            if (alias.MaxMessageSize is < 1024 or > 16 * 1024 * 1024)
+            {
+                errors.Add(prefix + "MaxMessageSize must be between 1024 and 16777216 bytes.");
+            }
+
+            if (alias.SigningTimeTolerance is { } tolerance && tolerance <= TimeSpan.Zero)
+            {
+                errors.Add(prefix + "SigningTimeTolerance must be positive, or null to ignore signingTime.");
+            }
+
+            if (alias.RenewalMinimumElapsedFraction is < 0 or > 1 || double.IsNaN(alias.RenewalMinimumElapsedFraction))
+            {
+                errors.Add(prefix + "RenewalMinimumElapsedFraction must be between 0 and 1.");
+            }
+
+            if (alias.AllowRenewalWithOldKey && !alias.AllowRenewal)
+            {
+                errors.Add(prefix + "AllowRenewalWithOldKey needs AllowRenewal.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
