@@ -55,14 +55,14 @@ internal sealed class ScepServerOptionsValidator(IServiceProvider services) : IV
                 errors.Add(prefix + "Mode is Ra, which needs RaChallenge or an IChallengeValidator (AddChallengeValidator).");
             }
 
-            if (alias.EncryptionAlgorithms.Count == 0 || alias.EncryptionAlgorithms.Any(a => !Enum.IsDefined(a)))
+            if (alias.EncryptionAlgorithms.Any(a => !Enum.IsDefined(a)))
             {
-                errors.Add(prefix + "EncryptionAlgorithms must list at least one of DesCbc, TripleDesCbc, Aes128Cbc, Aes192Cbc, Aes256Cbc.");
+                errors.Add(prefix + "EncryptionAlgorithms may list only DesCbc, TripleDesCbc, Aes128Cbc, Aes192Cbc, Aes256Cbc.");
             }
 
-            if (alias.DigestAlgorithms.Count == 0 || alias.DigestAlgorithms.Any(d => !Enum.IsDefined(d)))
+            if (alias.DigestAlgorithms.Any(d => !Enum.IsDefined(d)))
             {
-                errors.Add(prefix + "DigestAlgorithms must list at least one of Md5, Sha1, Sha256, Sha384, Sha512.");
+                errors.Add(prefix + "DigestAlgorithms may list only Md5, Sha1, Sha256, Sha384, Sha512.");
             }
 
             if (alias.ForcedReplyDigest is { } forced && !Enum.IsDefined(forced))

@@ -14,8 +14,8 @@ internal sealed class AliasRuntime
         Name = name;
         Options = options;
         Policy = ScepAlgorithmPolicy.Default
-            .WithDigestAlgorithms(options.DigestAlgorithms.Select(d => d.ToHashAlgorithmName()))
-            .WithContentEncryptionAlgorithms(options.EncryptionAlgorithms);
+            .WithDigestAlgorithms(options.EffectiveDigestAlgorithms.Select(d => d.ToHashAlgorithmName()))
+            .WithContentEncryptionAlgorithms(options.EffectiveEncryptionAlgorithms);
     }
 
     public string Name { get; }
@@ -28,18 +28,20 @@ internal sealed class AliasRuntime
     public CaCapabilities Capabilities(ScepCaCredentials credentials)
     {
         var o = Options;
+        var ciphers = o.EffectiveEncryptionAlgorithms;
+        var digests = o.EffectiveDigestAlgorithms;
         var caps = new List<CaCapability>();
-        var aes = o.EncryptionAlgorithms.Contains(ContentEncryptionAlgorithm.Aes128Cbc);
-        var sha256 = o.DigestAlgorithms.Contains(ScepDigest.Sha256);
+        var aes = ciphers.Contains(ContentEncryptionAlgorithm.Aes128Cbc);
+        var sha256 = digests.Contains(ScepDigest.Sha256);
         if (aes) caps.Add(CaCapability.Aes);
-        if (o.EncryptionAlgorithms.Contains(ContentEncryptionAlgorithm.TripleDesCbc)) caps.Add(CaCapability.Des3);
+        if (ciphers.Contains(ContentEncryptionAlgorithm.TripleDesCbc)) caps.Add(CaCapability.Des3);
         if (credentials.Next is not null) caps.Add(CaCapability.GetNextCACert);
         if (o.AllowPost) caps.Add(CaCapability.PostPkiOperation);
         if (o.AllowRenewal) caps.Add(CaCapability.Renewal);
-        if (o.DigestAlgorithms.Contains(ScepDigest.Sha1)) caps.Add(CaCapability.Sha1);
+        if (digests.Contains(ScepDigest.Sha1)) caps.Add(CaCapability.Sha1);
         if (sha256) caps.Add(CaCapability.Sha256);
-        if (o.DigestAlgorithms.Contains(ScepDigest.Sha512)) caps.Add(CaCapability.Sha512);
-        var legacy = o.EncryptionAlgorithms.Contains(ContentEncryptionAlgorithm.DesCbc) || o.DigestAlgorithms.Contains(ScepDigest.Md5);
+        if (digests.Contains(ScepDigest.Sha512)) caps.Add(CaCapability.Sha512);
+        var legacy = ciphers.Contains(ContentEncryptionAlgorithm.DesCbc) || digests.Contains(ScepDigest.Md5);
         if (aes && sha256 && o.AllowPost && !legacy) caps.Add(CaCapability.ScepStandard);
         return CaCapabilities.Create(caps);
     }
