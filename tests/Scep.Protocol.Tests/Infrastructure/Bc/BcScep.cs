@@ -57,7 +57,10 @@ public static class BcScep
     public static readonly DerObjectIdentifier TransactionIdOid = new("2.16.840.1.113733.1.9.7");
     public static readonly DerObjectIdentifier FailInfoTextOid = new("1.3.6.1.5.5.7.24.1");
 
-    /// <summary>The SCEP signed attributes, plus signingTime when given and any <paramref name="extra"/> attributes.</summary>
+    /// <summary>
+    /// The SCEP signed attributes, plus signingTime when given and any <paramref name="extra"/> attributes. BouncyCastle's
+    /// generators add contentType and messageDigest, and a signingTime from the machine clock when none is given here.
+    /// </summary>
     public static AttributeTable SignedAttributes(
         MessageType messageType,
         string transactionId,
