@@ -261,6 +261,45 @@ public static class BcScep
     public static byte[] SubjectKeyIdentifier(X509Certificate2 certificate) =>
         certificate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.ToArray();
 
+    /// <summary>
+    /// Parses a SignedData with BouncyCastle and checks its only signer with <paramref name="signerCertificate"/>
+    /// (SignerInfo names it; messageDigest over the eContent, or over nothing when it is absent; the signature).
+    /// </summary>
+    public static SignerInformation VerifySingleSigner(ReadOnlyMemory<byte> encoded, X509Certificate2 signerCertificate)
+    {
+        var signedData = new CmsSignedData(encoded.ToArray());
+        if (signedData.SignedContent is null)
+        {
+            // eContent absent (PENDING, FAILURE): BouncyCastle verifies a detached signature over empty content.
+            signedData = new CmsSignedData(new CmsProcessableByteArray([]), encoded.ToArray());
+        }
+
+        var signer = SingleSigner(signedData);
+        var certificate = BcConvert.ToBc(signerCertificate);
+        if (!signer.SignerID.Match(certificate))
+        {
+            throw new InvalidOperationException("The SignerInfo does not name the expected certificate.");
+        }
+
+        // Verify(X509Certificate) would also demand that the certificate be valid at signingTime; the test PKI's
+        // one-year client certificates (from TestPki.NotBefore) have expired by Scenario.Now, so check with its key.
+        if (!signer.Verify(certificate.GetPublicKey()))
+        {
+            throw new InvalidOperationException("BouncyCastle did not verify the signature.");
+        }
+
+        return signer;
+    }
+
+    /// <summary>Decrypts an EnvelopedData ContentInfo with BouncyCastle, for the recipient that names <paramref name="recipient"/>'s certificate.</summary>
+    public static byte[] Decrypt(ReadOnlyMemory<byte> envelope, TestCredential recipient)
+    {
+        var enveloped = new CmsEnvelopedData(envelope.ToArray());
+        var certificate = BcConvert.ToBc(recipient.Certificate);
+        var info = enveloped.GetRecipientInfos().GetRecipients().Single(r => r.RecipientID.Match(certificate));
+        return info.GetContent(BcConvert.ToBcPrivateKey(recipient.Key));
+    }
+
     /// <summary>The only signer of a SignedData parsed by BouncyCastle.</summary>
     public static SignerInformation SingleSigner(CmsSignedData signedData) => signedData.GetSignerInfos().GetSigners().Single();
 
