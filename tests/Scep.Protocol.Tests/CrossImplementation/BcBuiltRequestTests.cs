@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Formats.Asn1;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -82,46 +81,10 @@ public class BcBuiltRequestTests
         content.RawData.ToArray().Should().Equal(csr);
         var request = content.CertificationRequest!;
         request.ChallengePassword.Should().Be("secret-123");
-        request.ChallengePasswordEncoding.Should().Be(UniversalTagNumber.PrintableString);
+        request.ChallengePasswordEncoding.Should().Be(System.Formats.Asn1.UniversalTagNumber.PrintableString);
         request.CommonName.Should().Be("device-1");
         request.HasSamePublicKeyAs(client.Certificate).Should().BeTrue();
         request.VerifyProofOfPossession();
-    }
-
-    [Test]
-    public void StreamedRequest_FromBouncyCastle_IsIndefiniteLengthBerWithAChunkedEContent()
-    {
-        var client = TestPki.CreateSelfSigned("CN=device-1", TestPki.CachedRsa(1));
-        var csr = BcScep.Pkcs10("CN=device-1", client.Rsa, "secret-123");
-        var envelope = BcScep.Envelope(csr, TestPki.Ca.Certificate, CmsEnvelopedGenerator.Aes128Cbc, streaming: true);
-        var attributes = BcScep.SignedAttributes(MessageType.PKCSReq, "tid", RandomNumberGenerator.GetBytes(16));
-
-        var encoded = BcScep.Sign(envelope, attributes, new BcSignature { Signer = client, Streaming = true, StreamBufferSize = 64 });
-
-        // The premise of the streamed cases: outer and inner layers use indefinite lengths, eContent comes in pieces.
-        encoded[..2].Should().Equal(0x30, 0x80);
-        envelope[..2].Should().Equal(0x30, 0x80);
-        var eContent = EContentTag(encoded);
-        eContent.Should().Be(new Asn1Tag(UniversalTagNumber.OctetString, isConstructed: true));
-
-        var message = PkiMessage.Decode(encoded);
-
-        message.Content.ToArray().Should().Equal(envelope, "the chunks join to the envelope BouncyCastle wrote");
-        message.VerifySignature();
-        message.Decrypt(TestPki.Ca.Certificate, TestPki.Ca.Rsa).CertificationRequest!.ChallengePassword.Should().Be("secret-123");
-    }
-
-    /// <summary>The tag of eContent inside encapContentInfo's [0], read with the BCL's ASN.1 reader.</summary>
-    internal static Asn1Tag EContentTag(byte[] encoded)
-    {
-        var contentInfo = new AsnReader(encoded, AsnEncodingRules.BER).ReadSequence();
-        contentInfo.ReadObjectIdentifier();
-        var signedData = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
-        signedData.ReadInteger();
-        signedData.ReadSetOf(skipSortOrderValidation: true);
-        var encapsulated = signedData.ReadSequence();
-        encapsulated.ReadObjectIdentifier();
-        return encapsulated.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).PeekTag();
     }
 
     public static IEnumerable<TestCaseData> EveryRequestTypeAndEncoding()

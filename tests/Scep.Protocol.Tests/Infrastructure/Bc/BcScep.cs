@@ -39,6 +39,9 @@ public sealed record BcSignature
     /// <summary>The chunk size of a streamed eContent; small values make a constructed OCTET STRING of many pieces.</summary>
     public int StreamBufferSize { get; init; } = 64;
 
+    /// <summary>The eContentType; id-data unless a test needs another (GetNextCACert peers may write id-signedData).</summary>
+    public string EContentType { get; init; } = CmsObjectIdentifiers.Data.Id;
+
     /// <summary>The certificates field; null puts the signer's certificate there, empty leaves the field out.</summary>
     public IReadOnlyList<X509Certificate2>? Certificates { get; init; }
 }
@@ -210,7 +213,7 @@ public static class BcScep
             }
 
             using var output = new MemoryStream();
-            using (var stream = generator.Open(output, encapsulate: content is not null))
+            using (var stream = generator.Open(output, new DerObjectIdentifier(how.EContentType), encapsulate: content is not null))
             {
                 if (content is not null)
                 {
@@ -237,7 +240,7 @@ public static class BcScep
                 generator.AddSigner(key, subjectKeyIdentifier, encryptionOid, how.DigestOid, signedAttributes, null);
             }
 
-            return generator.Generate(new CmsProcessableByteArray(content ?? []), encapsulate: content is not null).GetEncoded();
+            return generator.Generate(new CmsProcessableByteArray(new DerObjectIdentifier(how.EContentType), content ?? []), encapsulate: content is not null).GetEncoded();
         }
     }
 
