@@ -126,15 +126,18 @@ public class BcBuiltReplyTests
             .Should().Throw<ScepException>().Which.Reason.Should().Be(ScepError.MissingContent);
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void CertRepPending_BuiltByBouncyCastle_WithAbsentEContent_VerifiesAndAnswersTheRequest(bool streaming)
+    [TestCase(false, false, TestName = "CertRepPending_BcBuilt_AbsentEContent_Buffered_VerifiesAndAnswersTheRequest")]
+    [TestCase(true, false, TestName = "CertRepPending_BcBuilt_AbsentEContent_StreamedBer_VerifiesAndAnswersTheRequest")]
+    [TestCase(false, true, TestName = "CertRepPending_BcBuilt_EmptyEContent_Buffered_VerifiesAndAnswersTheRequest")]
+    [TestCase(true, true, TestName = "CertRepPending_BcBuilt_EmptyEContent_StreamedBer_VerifiesAndAnswersTheRequest")]
+    public void CertRepPending_BuiltByBouncyCastle_WithoutContent_VerifiesAndAnswersTheRequest(bool streaming, bool emptyEContent)
     {
         var ca = TestPki.Ca;
         var (request, _, _) = Scenario.PkcsReq(ca);
         var attributes = BcScep.SignedAttributes(
             MessageType.CertRep, request.TransactionId, RandomNumberGenerator.GetBytes(16), request.SenderNonce.ToArray(), PkiStatus.Pending);
-        var encoded = BcScep.Sign(null, attributes, new BcSignature { Signer = ca, Streaming = streaming });
+        var encoded = BcScep.Sign(emptyEContent ? [] : null, attributes, new BcSignature { Signer = ca, Streaming = streaming });
+        (new CmsSignedData(encoded).SignedContent is not null).Should().Be(emptyEContent, "the premise: eContent present or absent");
 
         var reply = PkiMessage.Decode(encoded);
 

@@ -80,6 +80,23 @@ public class NextCaCertificatesCrossTests
         reply.VerifySignature([current.Certificate]).RawData.Should().Equal(current.Certificate.RawData);
     }
 
+    [Test]
+    public void RfcShapedReply_WithIdSignedDataAndTheBareSignedDataAsEContent_YieldsTheNextCertificates()
+    {
+        // RFC 5652 §5.2: eContent is the content itself; for id-signedData that is a SignedData, not a ContentInfo.
+        var current = TestPki.Ca;
+        var (nextCa, nextRa) = Next.Value;
+        var contentInfo = ContentInfo.GetInstance(Org.BouncyCastle.Asn1.Asn1Object.FromByteArray(BcScep.CertificatesOnly([nextRa.Certificate, nextCa.Certificate])));
+        var bareSignedData = contentInfo.Content.GetEncoded(Org.BouncyCastle.Asn1.Asn1Encodable.Der);
+        var attributes = new AttributeTable(new Org.BouncyCastle.Asn1.Asn1EncodableVector());
+        var encoded = BcScep.Sign(bareSignedData, attributes, new BcSignature { Signer = current, EContentType = "1.2.840.113549.1.7.2" });
+
+        var reply = NextCaCertificates.Decode(encoded);
+
+        reply.Next.Certificates.Select(c => c.Thumbprint).Should().BeEquivalentTo([nextCa.Certificate.Thumbprint, nextRa.Certificate.Thumbprint]);
+        reply.VerifySignature([current.Certificate]).RawData.Should().Equal(current.Certificate.RawData);
+    }
+
     [TestCase("SHA1")]
     [TestCase("SHA256")]
     [TestCase("SHA512")]
