@@ -120,6 +120,43 @@ public class FieldQuirkTests
         message.Decrypt(ca.Certificate, ca.Rsa).CertificationRequest!.ChallengePassword.Should().Be("secret-123");
     }
 
+    [Test]
+    public void UnknownSignedAttribute_WithTwoValues_IsIgnoredAndItsFirstValueExposed()
+    {
+        var ca = TestPki.Ca;
+        var client = TestPki.CreateSelfSigned("CN=vendor", TestPki.CachedRsa(1));
+        var first = new DerUtf8String("first");
+        var second = new DerUtf8String("second");
+        var twoValues = new Org.BouncyCastle.Asn1.Cms.Attribute(new DerObjectIdentifier(PrivateOid), new DerSet(first, second));
+        var attributes = BcScep.SignedAttributes(MessageType.PKCSReq, "vendor-1", RandomNumberGenerator.GetBytes(16), extra: [twoValues]);
+        var envelope = BcScep.Envelope(BcScep.Pkcs10("CN=vendor", client.Rsa, "secret-123"), ca.Certificate, CmsEnvelopedGenerator.Aes128Cbc);
+
+        var message = PkiMessage.Decode(BcScep.Sign(envelope, attributes, new BcSignature { Signer = client }));
+
+        new[] { first.GetEncoded(Asn1Encodable.Der), second.GetEncoded(Asn1Encodable.Der) }
+            .Should().ContainEquivalentOf(message.OtherSignedAttributes[PrivateOid].ToArray(), "the first value in the encoded (DER-sorted) set");
+        message.TransactionId.Should().Be("vendor-1");
+        message.VerifySignature();
+    }
+
+    [Test]
+    public void ScepSignedAttribute_WithTwoValues_IsStillRejected()
+    {
+        var client = TestPki.CreateSelfSigned("CN=vendor", TestPki.CachedRsa(1));
+        var twoTypes = new Org.BouncyCastle.Asn1.Cms.Attribute(BcScep.MessageTypeOid, new DerSet(new DerPrintableString("19"), new DerPrintableString("17")));
+        var vector = new Asn1EncodableVector
+        {
+            BcScep.Attribute(BcScep.TransactionIdOid, new DerPrintableString("tid")),
+            BcScep.Attribute(BcScep.SenderNonceOid, new DerOctetString(RandomNumberGenerator.GetBytes(16))),
+            twoTypes,
+        };
+        var envelope = BcScep.Envelope([0x30, 0x00], TestPki.Ca.Certificate, CmsEnvelopedGenerator.Aes128Cbc);
+        var encoded = BcScep.Sign(envelope, new Org.BouncyCastle.Asn1.Cms.AttributeTable(vector), new BcSignature { Signer = client });
+
+        FluentActions.Invoking(() => PkiMessage.Decode(encoded))
+            .Should().Throw<ScepException>().Which.Reason.Should().Be(ScepError.InvalidAttribute);
+    }
+
     [TestCase(false, TestName = "NdesFailure_OneZeroByteEContent_CertificatesOmitted_VerifiesWithTheCaAsCandidate")]
     [TestCase(true, TestName = "NdesFailure_OneZeroByteEContent_EmptyCertificateSet_VerifiesWithTheCaAsCandidate")]
     public void NdesFailure_WithDummyContentAndNoSignerCertificate_VerifiesAgainstTheCandidateSigner(bool emptyCertificateSet)
@@ -187,6 +224,7 @@ public class FieldQuirkTests
     [TestCase("SHA1Explicit", TestName = "RsaOaep_BcBuiltWithSha1Parameters_Decrypts")]
     [TestCase("SHA1Defaults", TestName = "RsaOaep_BcBuiltWithDefaultParameters_Decrypts")]
     [TestCase("SHA256", TestName = "RsaOaep_BcBuiltWithSha256Parameters_WindowsStyle_Decrypts")]
+    [TestCase("SHA256Label", TestName = "RsaOaep_BcBuiltWithSha256ParametersAndAnExplicitEmptyLabel_Decrypts")]
     public void RsaOaepKeyTransport_BuiltByBouncyCastle_Decrypts(string parameters)
     {
         var ca = TestPki.Ca;
@@ -196,7 +234,8 @@ public class FieldQuirkTests
         {
             "SHA1Explicit" => BcScep.OaepKeyTransport(OiwObjectIdentifiers.IdSha1),
             "SHA1Defaults" => new AlgorithmIdentifier(PkcsObjectIdentifiers.IdRsaesOaep, new RsaesOaepParameters()),
-            _ => BcScep.OaepKeyTransport(NistObjectIdentifiers.IdSha256),
+            "SHA256" => BcScep.OaepKeyTransport(NistObjectIdentifiers.IdSha256),
+            _ => WithExplicitEmptyLabel(BcScep.OaepKeyTransport(NistObjectIdentifiers.IdSha256)),
         };
         var envelope = BcScep.Envelope(csr, ca.Certificate, CmsEnvelopedGenerator.Aes256Cbc, keyTransport: keyTransport);
         var attributes = BcScep.SignedAttributes(MessageType.PKCSReq, "windows-1", RandomNumberGenerator.GetBytes(16));
@@ -205,11 +244,32 @@ public class FieldQuirkTests
 
         var bcRecipient = new CmsEnvelopedData(envelope).GetRecipientInfos().GetRecipients().Single();
         RsaesOaepParameters.GetInstance(bcRecipient.KeyEncryptionAlgParams).HashAlgorithm.Algorithm.Should()
-            .Be(parameters == "SHA256" ? NistObjectIdentifiers.IdSha256 : OiwObjectIdentifiers.IdSha1, "the premise: BouncyCastle wrote these parameters");
+            .Be(parameters.StartsWith("SHA256", StringComparison.Ordinal) ? NistObjectIdentifiers.IdSha256 : OiwObjectIdentifiers.IdSha1, "the premise: BouncyCastle wrote these parameters");
         message.Envelope!.Recipients.Single().KeyEncryptionAlgorithmOid.Should().Be("1.2.840.113549.1.1.7");
         message.Decrypt(ca.Certificate, ca.Rsa).RawData.ToArray().Should().Equal(csr);
         FluentActions.Invoking(() => message.Decrypt(ca.Certificate, ca.Rsa, ScepAlgorithmPolicy.Default.WithKeyTransportAlgorithms([KeyTransportAlgorithm.RsaPkcs1])))
             .Should().Throw<ScepException>().Which.FailInfo.Should().Be(FailInfo.BadAlg, "the policy decides, so OAEP was recognised");
+    }
+
+    [Test]
+    public void KeyTransport_WithASubjectKeyIdentifierRecipient_Decrypts()
+    {
+        var ca = TestPki.Ca;
+        var client = TestPki.CreateSelfSigned("CN=device-1", TestPki.CachedRsa(1));
+        var csr = BcScep.Pkcs10("CN=device-1", client.Rsa, "secret-123");
+        var generator = new CmsEnvelopedDataGenerator();
+        generator.AddKeyTransRecipient(BcConvert.ToBcPublicKey(ca.Rsa), BcScep.SubjectKeyIdentifier(ca.Certificate));
+        var envelope = generator.Generate(new CmsProcessableByteArray(csr), new DerObjectIdentifier(CmsEnvelopedGenerator.Aes128Cbc)).GetEncoded();
+        var attributes = BcScep.SignedAttributes(MessageType.PKCSReq, "ski-rid-1", RandomNumberGenerator.GetBytes(16));
+
+        var message = PkiMessage.Decode(BcScep.Sign(envelope, attributes, new BcSignature { Signer = client }));
+
+        var recipient = message.Envelope!.Recipients.Single();
+        recipient.IssuerAndSerialNumber.Should().BeNull("the premise: the rid is a subjectKeyIdentifier");
+        recipient.SubjectKeyIdentifier.ToArray().Should().Equal(BcScep.SubjectKeyIdentifier(ca.Certificate));
+        message.Envelope.FindRecipientCertificate([TestPki.CreateSelfSigned("CN=other", TestPki.CachedRsa(2)).Certificate, ca.Certificate])!
+            .RawData.Should().Equal(ca.Certificate.RawData);
+        message.Decrypt(ca.Certificate, ca.Rsa).RawData.ToArray().Should().Equal(csr);
     }
 
     [Test]
@@ -271,6 +331,13 @@ public class FieldQuirkTests
         var issued = TestPki.Issue(ca, "CN=ski-device", client.Key);
         var reply = CertRep.CreateSuccess(request, DegenerateCertificateSet.Create([issued.Certificate]), Scenario.ReplyParameters(ca));
         BcScep.Decrypt(reply.Content, client).Should().Equal(DegenerateCertificateSet.Create([issued.Certificate]).RawData.ToArray());
+    }
+
+    private static AlgorithmIdentifier WithExplicitEmptyLabel(AlgorithmIdentifier oaep)
+    {
+        var parameters = RsaesOaepParameters.GetInstance(oaep.Parameters);
+        var label = new AlgorithmIdentifier(PkcsObjectIdentifiers.IdPSpecified, new DerOctetString(Array.Empty<byte>()));
+        return new AlgorithmIdentifier(PkcsObjectIdentifiers.IdRsaesOaep, new RsaesOaepParameters(parameters.HashAlgorithm, parameters.MaskGenAlgorithm, label));
     }
 
     /// <summary>A self-signed client certificate with a subject key identifier and, optionally, a critical AKI (as Windows makes them).</summary>
