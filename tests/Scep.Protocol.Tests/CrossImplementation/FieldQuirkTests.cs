@@ -192,6 +192,24 @@ public class FieldQuirkTests
         reply.VerifySignature(candidateSigners: [ra.Certificate, ca.Certificate]).RawData.Should().Equal(ca.Certificate.RawData);
     }
 
+    [TestCase(2049, UniversalTagNumber.UtcTime)]
+    [TestCase(2050, UniversalTagNumber.GeneralizedTime)]
+    public void SigningTime_AsUtcTimeOrGeneralizedTime_IsRead(int year, UniversalTagNumber expectedTag)
+    {
+        var client = TestPki.CreateSelfSigned("CN=device-1", TestPki.CachedRsa(1));
+        var time = new DateTimeOffset(year, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        var attributes = BcScep.SignedAttributes(MessageType.PKCSReq, "time-1", RandomNumberGenerator.GetBytes(16), signingTime: time);
+        var envelope = BcScep.Envelope(BcScep.Pkcs10("CN=device-1", client.Rsa, "secret-123"), TestPki.Ca.Certificate, CmsEnvelopedGenerator.Aes128Cbc);
+        var encoded = BcScep.Sign(envelope, attributes, new BcSignature { Signer = client });
+
+        var bcTime = BcScep.Value(BcScep.SingleSigner(new CmsSignedData(encoded)), Org.BouncyCastle.Asn1.Cms.CmsAttributes.SigningTime)!;
+        bcTime.GetEncoded(Asn1Encodable.Der)[0].Should().Be((byte)expectedTag, "the premise: RFC 5652 §11.3 picks the time type by year");
+        var message = PkiMessage.Decode(encoded);
+
+        message.SigningTime.Should().Be(time);
+        message.VerifySignature();
+    }
+
     [TestCase(8)]
     [TestCase(32)]
     public void ShortAndLongNonces_FromOldIosAndCryptlib_AreAcceptedAndEchoedByteExact(int nonceLength)

@@ -145,6 +145,7 @@ public static class BcScep
             var generator = new CmsEnvelopedDataStreamGenerator();
             AddRecipient(generator, certificate, keyTransport);
             generator.SetBufferSize(32);
+            generator.SetBerEncodeRecipients(true);
             using var output = new MemoryStream();
             using (var stream = generator.Open(output, encryptionOid))
             {
