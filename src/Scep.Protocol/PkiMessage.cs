@@ -172,6 +172,18 @@ public sealed class PkiMessage
         var attributes = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
         foreach (var attribute in signer.SignedAttributes)
         {
+            if (!IsScepOrCmsAttribute(attribute.Oid))
+            {
+                // Only SCEP's and CMS's own attributes must be single-valued and unique; a vendor attribute is
+                // ignored whatever its shape (cryptlib's randomNonce, NDES's HRESULT), keeping its first value.
+                if (attribute.Values.Count > 0)
+                {
+                    attributes.TryAdd(attribute.Oid, attribute.Values[0]);
+                }
+
+                continue;
+            }
+
             if (attribute.Values.Count != 1)
             {
                 throw new ScepException(ScepError.InvalidAttribute, $"Signed attribute {attribute.Oid} has {attribute.Values.Count} values; SCEP needs exactly one.");
