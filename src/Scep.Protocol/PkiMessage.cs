@@ -67,7 +67,7 @@ public sealed class PkiMessage
     /// <summary>The SignedData's certificates, in the order of the encoding.</summary>
     public IReadOnlyList<X509Certificate2> Certificates { get; private init; } = [];
 
-    /// <summary>The encapsulated content (the DER pkcsPKIEnvelope); empty when absent (PENDING, FAILURE).</summary>
+    /// <summary>The encapsulated content (the DER pkcsPKIEnvelope); empty when there is none (PENDING, FAILURE), whether eContent is absent or a zero-length OCTET STRING.</summary>
     public ReadOnlyMemory<byte> Content => _signedData.EContent ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>The still-encrypted pkcsPKIEnvelope, or null when there is no content or it is not an EnvelopedData.</summary>
@@ -601,9 +601,12 @@ public sealed class PkiMessage
 
         var certificates = new List<X509Certificate2>(1 + additionalCertificates.Count) { signerCertificate };
         certificates.AddRange(additionalCertificates);
+        // A reply without pkcsPKIEnvelope (FAILURE, PENDING) still carries eContent, as a zero-length OCTET STRING
+        // (micromdm does the same): OpenSSL's PKCS7_verify, used by certmonger and sscep, refuses an absent
+        // eContent ("no content") and such a client then takes the reply for an unreachable server.
         var encoded = SignedDataWriter.WriteSigned(
             envelope is null ? ReadOnlySpan<byte>.Empty : envelope.RawData.Span,
-            hasContent: envelope is not null,
+            hasContent: true,
             certificates,
             signerCertificate,
             signerKey,
