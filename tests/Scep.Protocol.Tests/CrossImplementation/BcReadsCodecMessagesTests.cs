@@ -180,7 +180,9 @@ public class BcReadsCodecMessagesTests
         var signedData = new CmsSignedData(reply.RawData.ToArray());
         var signer = BcScep.VerifySingleSigner(reply.RawData, ca.Certificate);
 
-        signedData.SignedContent.Should().BeNull("FAILURE has no eContent");
+        var content = new System.IO.MemoryStream();
+        signedData.SignedContent.Write(content);
+        content.ToArray().Should().BeEmpty("FAILURE carries an empty eContent (OpenSSL's PKCS7_verify refuses an absent one)");
         BcScep.PrintableString(signer, BcScep.PkiStatusOid).Should().Be("2");
         BcScep.PrintableString(signer, BcScep.FailInfoOid).Should().Be(((int)failInfo).ToString(System.Globalization.CultureInfo.InvariantCulture));
         DerUtf8String.GetInstance(BcScep.Value(signer, BcScep.FailInfoTextOid)).GetString().Should().Be("Enrollment refused: ünïcode");
