@@ -157,9 +157,24 @@ public sealed class FakeScepServer : HttpMessageHandler
         byte[] body = request.Method == HttpMethod.Post
             ? await request.Content!.ReadAsByteArrayAsync(cancellationToken)
             : ScepBase64.DecodeQueryValue(query["message"]);
-        var message = PkiMessage.Decode(body);
-        message.VerifySignature(ScepAlgorithmPolicy.Legacy);
-        var content = message.Decrypt(Decrypter.Certificate, (RSA)Decrypter.Key, ScepAlgorithmPolicy.Legacy);
+        if (!PkiMessage.TryDecode(body, out var message, out var consumed) || consumed != body.Length)
+        {
+            Record(request, "PKIOperation", null, null);
+            return Reply(HttpStatusCode.BadRequest, "text/plain", Encoding.ASCII.GetBytes("not a pkiMessage"));
+        }
+
+        PkiMessageContent content;
+        try
+        {
+            message.VerifySignature(ScepAlgorithmPolicy.Legacy);
+            content = message.Decrypt(Decrypter.Certificate, (RSA)Decrypter.Key, ScepAlgorithmPolicy.Legacy);
+        }
+        catch (ScepException e)
+        {
+            Record(request, "PKIOperation", message, null);
+            return Reply(HttpStatusCode.OK, ScepContentTypes.PkiMessage, CertRep.CreateFailure(message, e.FailInfo, e.Message, Parameters()).Encode());
+        }
+
         Record(request, "PKIOperation", message, content);
         if (PkiOperationStatus is { } status)
         {
