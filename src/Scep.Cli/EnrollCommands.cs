@@ -46,7 +46,7 @@ internal static class EnrollCommands
             var (signer, signerKeyPath) = CreateSigner(environment, key, keyPath, subject, directory);
             var enrollment = await client.EnrollWithSignerAsync(info, csr, signer, token).ConfigureAwait(false);
             var state = new SavedTransaction(directory, csrPath, signerKeyPath);
-            return await FinishAsync(environment, client, info, enrollment, state, polling, token).ConfigureAwait(false);
+            return await FinishAsync(environment, client, info, enrollment, state, polling, (q, r) => server.DumpExchange(result, environment, q, r), token).ConfigureAwait(false);
         }, token));
         return command;
     }
@@ -103,7 +103,7 @@ internal static class EnrollCommands
                 ? await client.EnrollWithSignerAsync(info, csr, current, token).ConfigureAwait(false)
                 : await client.RenewAsync(info, csr, current, token).ConfigureAwait(false);
             var state = new SavedTransaction(directory, csrPath, Path.GetFullPath(oldKeyPath));
-            return await FinishAsync(environment, client, info, enrollment, state, polling, token).ConfigureAwait(false);
+            return await FinishAsync(environment, client, info, enrollment, state, polling, (q, r) => server.DumpExchange(result, environment, q, r), token).ConfigureAwait(false);
         }, token));
         return command;
     }
@@ -125,16 +125,17 @@ internal static class EnrollCommands
             var info = await server.ConnectAsync(client, result, environment, token).ConfigureAwait(false);
             environment.Out.WriteLine($"transaction  {state.Transaction!.TransactionId} ({Format.Name(state.Transaction.MessageType)} for {state.Transaction.Subject.Name})");
             var first = await client.PollOnceAsync(info, state.Transaction, token).ConfigureAwait(false);
-            return await FinishAsync(environment, client, info, first, state, polling, token).ConfigureAwait(false);
+            return await FinishAsync(environment, client, info, first, state, polling, (q, r) => server.DumpExchange(result, environment, q, r), token).ConfigureAwait(false);
         }, token));
         return command;
     }
 
-    private static async Task<int> FinishAsync(CliEnvironment environment, ScepClient client, ScepServerInfo server, EnrollmentResult result, SavedTransaction state, PollingOptions? polling, CancellationToken cancellationToken)
+    private static async Task<int> FinishAsync(CliEnvironment environment, ScepClient client, ScepServerInfo server, EnrollmentResult result, SavedTransaction state, PollingOptions? polling, Action<PkiMessage, PkiMessage> dump, CancellationToken cancellationToken)
     {
         var output = environment.Out;
         ScepCommandLine.PrintRequest(environment, client, server, result.Request);
         ScepCommandLine.PrintReply(environment, result.Reply);
+        dump(result.Request, result.Reply);
         if (result.Status == EnrollmentStatus.Pending && polling is not null)
         {
             var progress = new PollProgressLine(environment);
@@ -142,6 +143,7 @@ internal static class EnrollCommands
             progress.Finish();
             ScepCommandLine.PrintRequest(environment, client, server, result.Request);
             ScepCommandLine.PrintReply(environment, result.Reply);
+            dump(result.Request, result.Reply);
         }
 
         switch (result.Status)

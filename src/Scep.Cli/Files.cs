@@ -80,9 +80,9 @@ internal static class Files
         if (LooksLikePem(data))
         {
             var text = Encoding.ASCII.GetString(data);
-            if (text.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal))
+            if (text.Contains("-----BEGIN ENCRYPTED PRIVATE KEY-----", StringComparison.Ordinal) || text.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal))
             {
-                throw new CliUsageException($"{path} is encrypted; decrypt it first (openssl pkey -in {path} -out plain.pem).");
+                throw new CliUsageException($"{path} is encrypted; decrypt it first (openssl pkey -in {path} -out plain.pem; micromdm's CA key has an empty password: -passin pass:).");
             }
 
             return (AsymmetricAlgorithm?)TryRsa(r => r.ImportFromPem(text)) ?? TryEc(e => e.ImportFromPem(text))

@@ -43,6 +43,7 @@ internal static class QueryCommands
             var reply = await client.GetCertificateAsync(info, IssuerAndSerialNumber.Create(issuerName, serialBytes), requestSigner, token).ConfigureAwait(false);
             ScepCommandLine.PrintRequest(environment, client, info, reply.Request);
             ScepCommandLine.PrintReply(environment, reply.Reply);
+            server.DumpExchange(result, environment, reply.Request, reply.Reply);
             if (reply.Status != PkiStatus.Success)
             {
                 return reply.Status == PkiStatus.Pending ? ExitCodes.Pending : ExitCodes.Refused;
@@ -84,6 +85,7 @@ internal static class QueryCommands
             var reply = await client.GetCrlAsync(info, asked, requestSigner, token).ConfigureAwait(false);
             ScepCommandLine.PrintRequest(environment, client, info, reply.Request);
             ScepCommandLine.PrintReply(environment, reply.Reply);
+            server.DumpExchange(result, environment, reply.Request, reply.Reply);
             if (reply.Status != PkiStatus.Success)
             {
                 return reply.Status == PkiStatus.Pending ? ExitCodes.Pending : ExitCodes.Refused;

@@ -31,6 +31,10 @@ internal sealed class ServerOptions
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Print each HTTP exchange to standard error" };
 
+    public Option<string?> Dump { get; } = new("--dump") { Description = "Save each request and reply pkiMessage (DER) in this directory, for 'scep decode'" };
+
+    private int _dumped;
+
     public void AddTo(Command command, bool pkiOperation)
     {
         command.Arguments.Add(Url);
@@ -44,7 +48,23 @@ internal sealed class ServerOptions
             command.Options.Add(Method);
             command.Options.Add(Encryption);
             command.Options.Add(Digest);
+            command.Options.Add(Dump);
         }
+    }
+
+    /// <summary>--dump: writes NN-Type-request.der and NN-Type-reply.der.</summary>
+    public void DumpExchange(ParseResult result, CliEnvironment environment, PkiMessage request, PkiMessage reply)
+    {
+        if (result.GetValue(Dump) is not { } directory)
+        {
+            return;
+        }
+
+        _dumped++;
+        var prefix = System.IO.Path.Combine(directory, $"{_dumped:00}-{request.MessageType}");
+        Files.WriteBytes(prefix + "-request.der", request.Encode());
+        Files.WriteBytes(prefix + "-reply.der", reply.Encode());
+        environment.Out.WriteLine($"saved        {prefix}-request.der {prefix}-reply.der");
     }
 
     public Uri GetUrl(ParseResult result)

@@ -15,6 +15,7 @@ public static class CliRunner
 {
     public const string Url = "http://127.0.0.1/scep";
 
+    /// <summary>Runs against <paramref name="handler"/> on a clock that never waits; against a real server (null handler) on the system clock.</summary>
     public static async Task<CliRun> RunAsync(HttpMessageHandler? handler, params string[] args)
     {
         using var output = new StringWriter();
@@ -22,7 +23,7 @@ public static class CliRunner
         var environment = new CliEnvironment(output, error)
         {
             HandlerFactory = handler is null ? null : () => new SharedHandler(handler),
-            Time = new AutoAdvancingTimeProvider(FakeScepServer.Now),
+            Time = handler is null ? TimeProvider.System : new AutoAdvancingTimeProvider(FakeScepServer.Now),
         };
         var exit = await ScepCommandLine.RunAsync(args, environment, CancellationToken.None);
         return new CliRun(exit, output.ToString(), error.ToString());
