@@ -9,7 +9,7 @@ internal static class CheckCommand
     public static Command Create(CliEnvironment environment)
     {
         var server = new ServerOptions();
-        var challenge = new Option<string?>("--challenge") { Description = "The challengePassword the server wants; enrollment checks fail without it, and the wrong-password check needs it" };
+        var challenge = new Option<string?>("--challenge") { HelpName = "PASSWORD", Description = "The challengePassword the server wants; enrollment checks fail without it, and the wrong-password check needs it" };
         var command = new Command("check", "Conformance check: operations, GET and POST, each content encryption and digest, failure replies; a pass/fail table. It enrolls about 15 certificates on the server.") { challenge };
         command.Arguments.Add(server.Url);
         command.Options.Add(server.CaIdent);

@@ -18,9 +18,9 @@ internal static class DecodeCommand
     public static Command Create(CliEnvironment environment)
     {
         var file = new Argument<string>("FILE") { Description = "The message: DER, PEM, base64, or a URL or query with message=...; '-' reads standard input" };
-        var key = new Option<string?>("--key") { Description = "The recipient's RSA private key: decrypts the pkcsPKIEnvelope (the CA's key for a request, the client's for a reply)" };
-        var recipient = new Option<string?>("--cert") { Description = "The recipient's certificate; without it, the recipient named in the envelope is assumed to be --key's" };
-        var ca = new Option<string?>("--ca") { Description = "Certificates to verify the signature with when the message does not carry its signer's (NDES replies)" };
+        var key = new Option<string?>("--key") { HelpName = "FILE", Description = "The recipient's RSA private key: decrypts the pkcsPKIEnvelope (the CA's key for a request, the client's for a reply)" };
+        var recipient = new Option<string?>("--cert") { HelpName = "FILE", Description = "The recipient's certificate; without it, the recipient named in the envelope is assumed to be --key's" };
+        var ca = new Option<string?>("--ca") { HelpName = "FILE", Description = "Certificates to verify the signature with when the message does not carry its signer's (NDES replies)" };
         var command = new Command("decode", "Decode a SCEP message (request or reply, GetCACert or GetNextCACert reply) field by field.") { file, key, recipient, ca };
         command.SetAction((result, token) => ScepCommandLine.GuardAsync(environment, () =>
         {

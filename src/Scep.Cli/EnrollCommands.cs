@@ -22,9 +22,9 @@ internal static class EnrollCommands
     {
         var server = new ServerOptions();
         var names = new NameOptions();
-        var keyFile = new Option<string?>("--key") { Description = "Certify this existing private key (PEM or DER, RSA or EC) instead of making a new one" };
-        var keyType = new Option<string>("--key-type") { Description = "Type of the new key: rsa2048, rsa3072, rsa4096, p256, p384 (EC keys use a separate RSA key to sign the request and decrypt the reply)", DefaultValueFactory = _ => "rsa2048" };
-        var output = new Option<string>("--out", "-o") { Description = "Directory for key.pem, csr.pem, cert.pem, chain.pem (and the pending transaction)", DefaultValueFactory = _ => "." };
+        var keyFile = new Option<string?>("--key") { HelpName = "FILE", Description = "Certify this existing private key (PEM or DER, RSA or EC) instead of making a new one" };
+        var keyType = new Option<string>("--key-type") { HelpName = "TYPE", Description = "Type of the new key: rsa2048, rsa3072, rsa4096, p256, p384 (EC keys use a separate RSA key to sign the request and decrypt the reply)", DefaultValueFactory = _ => "rsa2048" };
+        var output = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "Directory for key.pem, csr.pem, cert.pem, chain.pem (and the pending transaction)", DefaultValueFactory = _ => "." };
         var wait = new WaitOptions();
         var command = new Command("enroll", "Enroll: PKCSReq with a new or given key, signed by a self-signed certificate made for the request.") { keyFile, keyType, output };
         server.AddTo(command, pkiOperation: true);
@@ -55,13 +55,13 @@ internal static class EnrollCommands
     {
         var server = new ServerOptions();
         var names = new NameOptions();
-        var certificate = new Option<string>("--cert") { Description = "The certificate to renew (PEM or DER)", Required = true };
-        var key = new Option<string>("--key") { Description = "Its RSA private key: it signs the request and decrypts the reply", Required = true };
-        var newKey = new Option<string?>("--new-key") { Description = "Certify this existing key instead of making a new one" };
-        var newKeyType = new Option<string>("--new-key-type") { Description = "Type of the new key: rsa2048, rsa3072, rsa4096, p256, p384", DefaultValueFactory = _ => "rsa2048" };
+        var certificate = new Option<string>("--cert") { HelpName = "FILE", Description = "The certificate to renew (PEM or DER)", Required = true };
+        var key = new Option<string>("--key") { HelpName = "FILE", Description = "Its RSA private key: it signs the request and decrypts the reply", Required = true };
+        var newKey = new Option<string?>("--new-key") { HelpName = "FILE", Description = "Certify this existing key instead of making a new one" };
+        var newKeyType = new Option<string>("--new-key-type") { HelpName = "TYPE", Description = "Type of the new key: rsa2048, rsa3072, rsa4096, p256, p384", DefaultValueFactory = _ => "rsa2048" };
         var reuseKey = new Option<bool>("--reuse-key") { Description = "Certify the old key again (RFC 8894 §2.5: a MAY; many servers refuse)" };
         var pkcsReq = new Option<bool>("--pkcsreq") { Description = "Send a PKCSReq signed with the old certificate (draft-era renewal, as macOS does) instead of a RenewalReq" };
-        var output = new Option<string>("--out", "-o") { Description = "Directory for the new key.pem, csr.pem, cert.pem, chain.pem", DefaultValueFactory = _ => "." };
+        var output = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "Directory for the new key.pem, csr.pem, cert.pem, chain.pem", DefaultValueFactory = _ => "." };
         var wait = new WaitOptions();
         var command = new Command("renew", "Renew: RenewalReq for a new key, signed with the existing certificate and its key.") { certificate, key, newKey, newKeyType, reuseKey, pkcsReq, output };
         server.AddTo(command, pkiOperation: true);
@@ -111,7 +111,7 @@ internal static class EnrollCommands
     public static Command Poll(CliEnvironment environment)
     {
         var server = new ServerOptions();
-        var directory = new Option<string>("--dir", "-d") { Description = "The directory 'scep enroll' or 'scep renew' left the pending transaction in", DefaultValueFactory = _ => "." };
+        var directory = new Option<string>("--dir", "-d") { HelpName = "DIR", Description = "The directory 'scep enroll' or 'scep renew' left the pending transaction in", DefaultValueFactory = _ => "." };
         var wait = new WaitOptions();
         var command = new Command("poll", "Poll: CertPoll (GetCertInitial) for a pending request, once or until issued.") { directory };
         server.AddTo(command, pkiOperation: true);
@@ -228,11 +228,11 @@ internal static class EnrollCommands
     /// <summary>--cn / --subject, --challenge, --dns, --ip.</summary>
     private sealed class NameOptions
     {
-        private readonly Option<string?> _commonName = new("--cn") { Description = "Common name: the subject becomes CN=<value>" };
-        private readonly Option<string?> _subject = new("--subject") { Description = "The full subject, such as \"CN=host1,O=Example\" (instead of --cn)" };
-        private readonly Option<string?> _challenge = new("--challenge") { Description = "The challengePassword the CA gave you (sent only inside the encrypted envelope)" };
-        private readonly Option<string[]> _dns = new("--dns") { Description = "A DNS name for subjectAltName (repeat for several)" };
-        private readonly Option<string[]> _ip = new("--ip") { Description = "An IP address for subjectAltName (repeat for several)" };
+        private readonly Option<string?> _commonName = new("--cn") { HelpName = "NAME", Description = "Common name: the subject becomes CN=<value>" };
+        private readonly Option<string?> _subject = new("--subject") { HelpName = "DN", Description = "The full subject, such as \"CN=host1,O=Example\" (instead of --cn)" };
+        private readonly Option<string?> _challenge = new("--challenge") { HelpName = "PASSWORD", Description = "The challengePassword the CA gave you (sent only inside the encrypted envelope)" };
+        private readonly Option<string[]> _dns = new("--dns") { HelpName = "NAME", Description = "A DNS name for subjectAltName (repeat for several)" };
+        private readonly Option<string[]> _ip = new("--ip") { HelpName = "ADDRESS", Description = "An IP address for subjectAltName (repeat for several)" };
 
         public void AddTo(Command command)
         {
@@ -306,8 +306,8 @@ internal static class EnrollCommands
     /// <summary>--wait and --poll-interval.</summary>
     private sealed class WaitOptions
     {
-        private readonly Option<string?> _wait = new("--wait") { Description = "While the request is pending, keep polling for this long (30s, 10m, 2h); without it, save the transaction and exit 3" };
-        private readonly Option<string> _interval = new("--poll-interval") { Description = "First wait between polls; it doubles up to 10 minutes", DefaultValueFactory = _ => "10s" };
+        private readonly Option<string?> _wait = new("--wait") { HelpName = "DURATION", Description = "While the request is pending, keep polling for this long (30s, 10m, 2h); without it, save the transaction and exit 3" };
+        private readonly Option<string> _interval = new("--poll-interval") { HelpName = "DURATION", Description = "First wait between polls; it doubles up to 10 minutes", DefaultValueFactory = _ => "10s" };
 
         public void AddTo(Command command)
         {

@@ -66,7 +66,7 @@ internal static class InfoCommands
     public static Command GetCa(CliEnvironment environment)
     {
         var server = new ServerOptions();
-        var output = new Option<string?>("--out", "-o") { Description = "Write DIR/ca.pem (the issuing CA) and DIR/ca-chain.pem (every certificate sent)" };
+        var output = new Option<string?>("--out", "-o") { HelpName = "DIR", Description = "Write DIR/ca.pem (the issuing CA) and DIR/ca-chain.pem (every certificate sent)" };
         var command = new Command("getca", "GetCACert: show the CA (and RA) certificates with their roles and fingerprints.") { output };
         server.AddTo(command, pkiOperation: false);
         command.Options.Add(server.CaFingerprint);
@@ -86,7 +86,7 @@ internal static class InfoCommands
     public static Command GetNextCa(CliEnvironment environment)
     {
         var server = new ServerOptions();
-        var output = new Option<string?>("--out", "-o") { Description = "Write DIR/next-ca.pem and DIR/next-ca-chain.pem" };
+        var output = new Option<string?>("--out", "-o") { HelpName = "DIR", Description = "Write DIR/next-ca.pem and DIR/next-ca-chain.pem" };
         var command = new Command("getnextca", "GetNextCACert: fetch the CA certificate that will follow the current one, verified with the current one.") { output };
         server.AddTo(command, pkiOperation: true);
         command.SetAction((result, token) => ScepCommandLine.GuardAsync(environment, async () =>

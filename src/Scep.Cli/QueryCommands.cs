@@ -15,10 +15,10 @@ internal static class QueryCommands
     public static Command GetCert(CliEnvironment environment)
     {
         var server = new ServerOptions();
-        var serial = new Option<string>("--serial") { Description = "Serial number of the certificate, in hexadecimal", Required = true };
-        var issuer = new Option<string?>("--issuer") { Description = "Its issuer's name; the issuing CA from GetCACert by default" };
+        var serial = new Option<string>("--serial") { HelpName = "HEX", Description = "Serial number of the certificate, in hexadecimal", Required = true };
+        var issuer = new Option<string?>("--issuer") { HelpName = "DN", Description = "Its issuer's name; the issuing CA from GetCACert by default" };
         var signer = new SignerOptions();
-        var output = new Option<string?>("--out", "-o") { Description = "Write the certificate here (.der for DER, else PEM)" };
+        var output = new Option<string?>("--out", "-o") { HelpName = "FILE", Description = "Write the certificate here (.der for DER, else PEM)" };
         var command = new Command("getcert", "GetCert: fetch a certificate by issuer and serial number.") { serial, issuer, output };
         server.AddTo(command, pkiOperation: true);
         signer.AddTo(command);
@@ -64,9 +64,9 @@ internal static class QueryCommands
     public static Command GetCrl(CliEnvironment environment)
     {
         var server = new ServerOptions();
-        var certificate = new Option<string?>("--cert") { Description = "The certificate whose revocation status is asked for; the issuing CA certificate by default" };
-        var key = new Option<string?>("--key") { Description = "Its RSA key: sign the request with --cert (some servers answer only their own certificates' holders)" };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the CRL here (.der for DER, else PEM)" };
+        var certificate = new Option<string?>("--cert") { HelpName = "FILE", Description = "The certificate whose revocation status is asked for; the issuing CA certificate by default" };
+        var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Its RSA key: sign the request with --cert (some servers answer only their own certificates' holders)" };
+        var output = new Option<string?>("--out", "-o") { HelpName = "FILE", Description = "Write the CRL here (.der for DER, else PEM)" };
         var command = new Command("getcrl", "GetCRL: fetch the CRL that covers a certificate; its signature is checked with the CA certificate.") { certificate, key, output };
         server.AddTo(command, pkiOperation: true);
         command.SetAction((result, token) => ScepCommandLine.GuardAsync(environment, async () =>
@@ -128,8 +128,8 @@ internal static class QueryCommands
     /// <summary>--cert and --key: the certificate that signs a GetCert; a throw-away self-signed one without them.</summary>
     private sealed class SignerOptions
     {
-        private readonly Option<string?> _certificate = new("--cert") { Description = "Sign the request with this certificate (servers may answer only their holders); a throw-away self-signed one by default" };
-        private readonly Option<string?> _key = new("--key") { Description = "The RSA key of --cert" };
+        private readonly Option<string?> _certificate = new("--cert") { HelpName = "FILE", Description = "Sign the request with this certificate (servers may answer only their holders); a throw-away self-signed one by default" };
+        private readonly Option<string?> _key = new("--key") { HelpName = "FILE", Description = "The RSA key of --cert" };
 
         public void AddTo(Command command)
         {

@@ -15,23 +15,23 @@ internal sealed class ServerOptions
 {
     public Argument<string> Url { get; } = new("URL") { Description = "The SCEP URL, such as http://ca.example/scep or http://ca.example/cgi-bin/pkiclient.exe" };
 
-    public Option<string?> CaFingerprint { get; } = new("--ca-fingerprint") { Description = "SHA-256 (or SHA-1) fingerprint of a GetCACert certificate, obtained out of band; a server without it is refused (exit 5)" };
+    public Option<string?> CaFingerprint { get; } = new("--ca-fingerprint") { HelpName = "SHA256", Description = "SHA-256 (or SHA-1) fingerprint of a GetCACert certificate, obtained out of band; a server without it is refused (exit 5)" };
 
-    public Option<string?> CaIdent { get; } = new("--ca-ident") { Description = "CA identifier sent as the 'message' of GetCACaps, GetCACert and GetNextCACert (servers with several CAs)" };
+    public Option<string?> CaIdent { get; } = new("--ca-ident") { HelpName = "NAME", Description = "CA identifier sent as the 'message' of GetCACaps, GetCACert and GetNextCACert (servers with several CAs)" };
 
     public Option<bool> Legacy { get; } = new("--legacy") { Description = "Also use and accept single DES and MD5, which RFC 8894 forbids (micromdm's scepserver encrypts every reply with DES)" };
 
-    public Option<string?> Method { get; } = new("--method") { Description = "PKIOperation over 'get' or 'post'; by default POST when the server advertises POSTPKIOperation or SCEPStandard" };
+    public Option<string?> Method { get; } = new("--method") { HelpName = "get|post", Description = "PKIOperation over 'get' or 'post'; by default POST when the server advertises POSTPKIOperation or SCEPStandard" };
 
-    public Option<string?> Encryption { get; } = new("--encryption") { Description = "Content encryption of requests: aes128, aes192, aes256, 3des, des; by default from the capabilities" };
+    public Option<string?> Encryption { get; } = new("--encryption") { HelpName = "ALGORITHM", Description = "Content encryption of requests: aes128, aes192, aes256, 3des, des; by default from the capabilities" };
 
-    public Option<string?> Digest { get; } = new("--digest") { Description = "Digest of requests: sha1, sha256, sha384, sha512, md5; by default from the capabilities" };
+    public Option<string?> Digest { get; } = new("--digest") { HelpName = "DIGEST", Description = "Digest of requests: sha1, sha256, sha384, sha512, md5; by default from the capabilities" };
 
-    public Option<string> Timeout { get; } = new("--timeout") { Description = "Time-out of each HTTP exchange (90s, 2m, ...)", DefaultValueFactory = _ => "30s" };
+    public Option<string> Timeout { get; } = new("--timeout") { HelpName = "DURATION", Description = "Time-out of each HTTP exchange (90s, 2m, ...)", DefaultValueFactory = _ => "30s" };
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Print each HTTP exchange to standard error" };
 
-    public Option<string?> Dump { get; } = new("--dump") { Description = "Save each request and reply pkiMessage (DER) in this directory, for 'scep decode'" };
+    public Option<string?> Dump { get; } = new("--dump") { HelpName = "DIR", Description = "Save each request and reply pkiMessage (DER) in this directory, for 'scep decode'" };
 
     private int _dumped;
 
