@@ -60,22 +60,22 @@ internal sealed class ConformanceCheck(HttpClient http, Uri endpoint, string? ch
         var server = ScepServerInfo.Create(capabilities, certificates);
         await CheckNextCaAsync(server, cancellationToken).ConfigureAwait(false);
 
-        var post = await EnrollAsync(server, "PKCSReq via POST", "scep-check-post", Options(PkiOperationMethod.Post), cancellationToken).ConfigureAwait(false);
+        var post = await EnrollAsync(server, "scep-check-post", Options(PkiOperationMethod.Post), cancellationToken).ConfigureAwait(false);
         JudgeTransport("PKCSReq via POST", post, advertised: capabilities.UsePost);
-        var get = await EnrollAsync(server, "PKCSReq via GET", "scep-check-get", Options(PkiOperationMethod.Get), cancellationToken).ConfigureAwait(false);
+        var get = await EnrollAsync(server, "scep-check-get", Options(PkiOperationMethod.Get), cancellationToken).ConfigureAwait(false);
         JudgeTransport("PKCSReq via GET", get, advertised: !capabilities.Supports(CaCapability.ScepStandard));
 
         foreach (var encryption in Encryptions)
         {
             var name = $"Request encryption {Format.Name(encryption)}";
-            var attempt = await EnrollAsync(server, name, "scep-check-" + Format.Name(encryption).ToLowerInvariant(), Options(encryption: encryption), cancellationToken).ConfigureAwait(false);
+            var attempt = await EnrollAsync(server, "scep-check-" + Format.Name(encryption).ToLowerInvariant(), Options(encryption: encryption), cancellationToken).ConfigureAwait(false);
             JudgeAlgorithm(name, attempt, Advertised(capabilities, encryption), forbidden: encryption == ContentEncryptionAlgorithm.DesCbc);
         }
 
         foreach (var digest in Digests)
         {
             var name = $"Request digest {Format.Name(digest)}";
-            var attempt = await EnrollAsync(server, name, "scep-check-" + Format.Name(digest).ToLowerInvariant(), Options(digest: digest), cancellationToken).ConfigureAwait(false);
+            var attempt = await EnrollAsync(server, "scep-check-" + Format.Name(digest).ToLowerInvariant(), Options(digest: digest), cancellationToken).ConfigureAwait(false);
             JudgeAlgorithm(name, attempt, Advertised(capabilities, digest), forbidden: digest == HashAlgorithmName.MD5);
         }
 
@@ -242,12 +242,14 @@ internal sealed class ConformanceCheck(HttpClient http, Uri endpoint, string? ch
 
     private sealed record Attempt(string Subject, RSA Key, EnrollmentResult? Result, Exception? Error);
 
-    private async Task<Attempt> EnrollAsync(ScepServerInfo server, string check, string commonName, ScepClientOptions options, CancellationToken cancellationToken)
+    private Task<Attempt> EnrollAsync(ScepServerInfo server, string commonName, ScepClientOptions options, CancellationToken cancellationToken) =>
+        EnrollAsync(server, commonName, options, challenge, cancellationToken);
+
+    private async Task<Attempt> EnrollAsync(ScepServerInfo server, string commonName, ScepClientOptions options, string? challengePassword, CancellationToken cancellationToken)
     {
-        _ = check;
         var key = RSA.Create(2048);
         var subject = "CN=" + commonName;
-        var csr = new Pkcs10RequestBuilder(new X500DistinguishedName(subject)) { ChallengePassword = challenge }.Build(key, HashAlgorithmName.SHA256);
+        var csr = new Pkcs10RequestBuilder(new X500DistinguishedName(subject)) { ChallengePassword = challengePassword }.Build(key, HashAlgorithmName.SHA256);
         try
         {
             var client = new ScepClient(http, endpoint, options);
@@ -385,8 +387,7 @@ internal sealed class ConformanceCheck(HttpClient http, Uri endpoint, string? ch
             return;
         }
 
-        var saved = await new ConformanceCheck(http, endpoint, challenge + "-wrong", caIdentifier, fingerprint, time)
-            .EnrollAsync(server, Check, "scep-check-wrong-challenge", Options(), cancellationToken).ConfigureAwait(false);
+        var saved = await EnrollAsync(server, "scep-check-wrong-challenge", Options(), challenge + "-wrong", cancellationToken).ConfigureAwait(false);
         switch (saved)
         {
             case { Result.Status: EnrollmentStatus.Failed }:

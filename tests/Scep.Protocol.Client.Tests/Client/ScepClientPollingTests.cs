@@ -137,6 +137,23 @@ public class ScepClientPollingTests
         server.PkiOperations.Should().BeEmpty();
     }
 
+    [Test]
+    public async Task PollAsync_Cancelled_StopsWithoutPolling()
+    {
+        var server = new FakeScepServer { PendingReplies = 1000 };
+        var client = ClientFixture.Create(server);
+        var info = await client.GetServerInfoAsync();
+        var key = ClientFixture.Key();
+        var first = await client.EnrollAsync(info, ClientFixture.Csr(key), key);
+        using var cancellation = new System.Threading.CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var act = () => client.PollAsync(info, first.Transaction, Schedule, null, cancellation.Token);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        server.PkiOperations.Should().ContainSingle("only the PKCSReq was sent");
+    }
+
     private sealed class SynchronousProgress(List<PollProgress> reports) : IProgress<PollProgress>
     {
         public void Report(PollProgress value) => reports.Add(value);

@@ -140,6 +140,15 @@ public class ScepClientTransportTests
         request.DigestAlgorithm.Should().Be(HashAlgorithmName.SHA384);
     }
 
+    [TestCase("ftp://ca.example/scep")]
+    [TestCase("/scep")]
+    public void Constructor_EndpointThatIsNotAnAbsoluteHttpUrl_IsRejected(string endpoint)
+    {
+        var act = () => new ScepClient(new HttpClient(), new Uri(endpoint, UriKind.RelativeOrAbsolute));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*absolute http or https*");
+    }
+
     [Test]
     public void Constructor_ForcedAlgorithmThePolicyRefuses_IsRejected()
     {
