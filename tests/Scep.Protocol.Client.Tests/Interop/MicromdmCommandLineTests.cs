@@ -88,7 +88,7 @@ public class MicromdmCommandLineTests
         }
 
         var expected = update ? actual : await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Interop", "Snapshots", SnapshotName));
-        var actualCopy = Path.Combine(_server.WorkDirectory, "..", "check-micromdm.actual.txt");
+        var actualCopy = Path.Combine(TestContext.CurrentContext.WorkDirectory, "check-micromdm.actual.txt");
         await File.WriteAllTextAsync(actualCopy, actual);
         actual.Should().Be(expected,
             "'scep check' must print the committed table (actual output in {0}; refresh with SCEP_UPDATE_SNAPSHOTS=1 if the change is intended)", Path.GetFullPath(actualCopy));
