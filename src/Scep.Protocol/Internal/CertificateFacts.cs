@@ -146,6 +146,19 @@ internal static class CertificateFacts
         }
     }
 
+    /// <summary>The certificate, or null when it cannot be read.</summary>
+    public static X509Certificate2? TryLoad(ReadOnlyMemory<byte> encoded)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(encoded.Span);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads a DER INTEGER's content octets as they are.</summary>
     public static ReadOnlyMemory<byte> ReadIntegerBytes(AsnReader reader) => reader.ReadIntegerBytes();
 }
