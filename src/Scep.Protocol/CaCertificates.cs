@@ -75,7 +75,9 @@ public sealed class CaCertificates
         bool isContentInfo;
         try
         {
-            var outer = new AsnReader(copy, AsnEncodingRules.BER).ReadSequence();
+            var reader = new AsnReader(copy, AsnEncodingRules.BER);
+            var outer = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
             isContentInfo = outer.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier);
         }
         catch (AsnContentException e)
