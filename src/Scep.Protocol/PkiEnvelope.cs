@@ -155,7 +155,9 @@ public sealed class PkiEnvelope
     /// <param name="algorithm">The content-encryption algorithm.</param>
     /// <param name="keyTransport">The key-transport algorithm.</param>
     /// <returns>The envelope.</returns>
-    /// <exception cref="ScepException">The recipient's key is not RSA (<see cref="ScepError.UnsupportedAlgorithm"/>).</exception>
+    /// <exception cref="ScepException">
+    /// The recipient's key is not RSA, or too small for <paramref name="keyTransport"/> (<see cref="ScepError.UnsupportedAlgorithm"/>).
+    /// </exception>
     public static PkiEnvelope Create(
         ReadOnlySpan<byte> content,
         X509Certificate2 recipient,
@@ -167,6 +169,15 @@ public sealed class PkiEnvelope
         var padding = Algorithms.KeyTransportPadding(keyTransport);
         using var rsa = recipient.GetRSAPublicKey()
             ?? throw new ScepException(ScepError.UnsupportedAlgorithm, "The recipient certificate has no RSA key; SCEP key transport needs RSA.");
+
+        // RFC 8017 §7.1.1 and §7.2.1: OAEP needs 2 hLen + 2 octets beside the message, PKCS#1 v1.5 needs 11.
+        var overhead = padding.Mode == RSAEncryptionPaddingMode.Oaep ? (2 * Algorithms.DigestLength(padding.OaepHashAlgorithm)) + 2 : 11;
+        if (rsa.KeySize / 8 < Algorithms.KeySize(algorithm) + overhead)
+        {
+            throw new ScepException(
+                ScepError.UnsupportedAlgorithm,
+                $"The recipient's {rsa.KeySize}-bit RSA key is too small to carry a {algorithm} key with {keyTransport}.");
+        }
 
         var key = RandomNumberGenerator.GetBytes(Algorithms.KeySize(algorithm));
         var iv = RandomNumberGenerator.GetBytes(Algorithms.BlockSize(algorithm));
