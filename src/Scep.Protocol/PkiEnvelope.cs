@@ -344,8 +344,7 @@ public sealed class PkiEnvelope
         // CBC padding is no integrity check: a wrong or tampered content key (or a garbled first block) still
         // passes it about one time in 200 and yields noise. Every messageData is one DER value (RFC 8894 §3.3),
         // so anything else is the same decryption failure, whichever way it was detected.
-        if (!AsnDecoder.TryReadEncodedValue(plaintext, AsnEncodingRules.BER, out _, out _, out _, out var consumed)
-            || consumed != plaintext.Length)
+        if (!BerValue.TryMeasure(plaintext, out var consumed) || consumed != plaintext.Length)
         {
             CryptographicOperations.ZeroMemory(plaintext);
             throw new ScepException(ScepError.DecryptionFailed, DecryptionFailedMessage);

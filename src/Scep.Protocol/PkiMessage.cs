@@ -146,7 +146,7 @@ public sealed class PkiMessage
             throw new ScepException(ScepError.Malformed, "The message does not start with a SEQUENCE.");
         }
 
-        if (!AsnDecoder.TryReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out _, out _, out _, out bytesConsumed))
+        if (!BerValue.TryMeasure(encoded.Span, out bytesConsumed))
         {
             throw new ScepException(ScepError.Malformed, "The message is not a complete BER/DER structure.");
         }
