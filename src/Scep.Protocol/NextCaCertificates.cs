@@ -56,7 +56,12 @@ public sealed class NextCaCertificates
     public static NextCaCertificates Decode(ReadOnlyMemory<byte> encoded)
     {
         var copy = encoded.ToArray();
-        var signedData = SignedDataAsn.DecodeContentInfo(copy, out _);
+        var signedData = SignedDataAsn.DecodeContentInfo(copy, out var consumed);
+        if (consumed != copy.Length)
+        {
+            throw new ScepException(ScepError.Malformed, $"{copy.Length - consumed} bytes follow the GetNextCACert reply.");
+        }
+
         if (signedData.SignerInfos.Count != 1)
         {
             throw new ScepException(ScepError.NotPkiMessage, "A GetNextCACert reply has exactly one signer.");

@@ -64,7 +64,7 @@ public sealed class PkiMessage
     /// <summary>The certificate the SignerInfo names, when it is in <see cref="Certificates"/>; null otherwise (NDES replies may omit it).</summary>
     public X509Certificate2? SignerCertificate { get; private init; }
 
-    /// <summary>The SignedData's certificates, in the order of the encoding.</summary>
+    /// <summary>The SignedData's certificates, in the order of the encoding; certificates that cannot be read are left out.</summary>
     public IReadOnlyList<X509Certificate2> Certificates { get; private init; } = [];
 
     /// <summary>The encapsulated content (the DER pkcsPKIEnvelope); empty when there is none (PENDING, FAILURE), whether eContent is absent or a zero-length OCTET STRING.</summary>
@@ -146,7 +146,7 @@ public sealed class PkiMessage
             throw new ScepException(ScepError.Malformed, "The message does not start with a SEQUENCE.");
         }
 
-        if (!AsnDecoder.TryReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out _, out _, out _, out bytesConsumed))
+        if (!BerValue.TryMeasure(encoded.Span, out bytesConsumed))
         {
             throw new ScepException(ScepError.Malformed, "The message is not a complete BER/DER structure.");
         }
@@ -239,7 +239,17 @@ public sealed class PkiMessage
         }
 
         var signingTime = ReadTime(attributes);
-        var certificates = signedData.Certificates.Select(CertificateFacts.Load).ToList();
+        // An unreadable certificate is left out rather than failing Decode: the reply can still be addressed,
+        // and VerifySignature then reports the signer as not found (badMessageCheck, reference §10.1 step 5).
+        var certificates = new List<X509Certificate2>(signedData.Certificates.Count);
+        foreach (var encodedCertificate in signedData.Certificates)
+        {
+            if (CertificateFacts.TryLoad(encodedCertificate) is { } certificate)
+            {
+                certificates.Add(certificate);
+            }
+        }
+
         var signerCertificate = certificates.FirstOrDefault(signer.Identifies);
         var digest = Algorithms.DigestFromOid(signer.DigestAlgorithm.Oid) ?? new HashAlgorithmName(signer.DigestAlgorithm.Oid);
 
