@@ -88,10 +88,25 @@ public class PkiMessageAttributeErrorTests
         DecodeFails(tampered).Reason.Should().Be(ScepError.MissingAttribute);
     }
 
+    [Test]
+    public void Decode_VendorAttributeTwice_IsIgnoredAndItsFirstValueKept()
+    {
+        const string hresult = "1.3.6.1.4.1.311.21.33";
+        var tampered = Request(m =>
+        {
+            m.AddAttribute(hresult, Printable("-2147024809"));
+            m.AddAttribute(hresult, Printable("0"));
+        });
+
+        var message = PkiMessage.Decode(tampered);
+
+        message.OtherSignedAttributes.Should().ContainKey(hresult);
+        message.OtherSignedAttributes[hresult].ToArray().Should().Equal(Printable("-2147024809").Encode());
+    }
+
     [TestCase(ScepOids.TransactionId)]
     [TestCase(ScepOids.MessageType)]
     [TestCase(ScepOids.SenderNonce)]
-    [TestCase("1.3.6.1.4.1.311.21.33")]
     public void Decode_AttributeTwice_IsInvalidAttribute(string oid)
     {
         var tampered = Request(m =>
