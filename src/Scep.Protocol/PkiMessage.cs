@@ -146,7 +146,18 @@ public sealed class PkiMessage
             throw new ScepException(ScepError.Malformed, "The message does not start with a SEQUENCE.");
         }
 
-        if (!AsnDecoder.TryReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out _, out _, out _, out bytesConsumed))
+        bool complete;
+        try
+        {
+            complete = AsnDecoder.TryReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out _, out _, out _, out bytesConsumed);
+        }
+        catch (AsnContentException e)
+        {
+            // An indefinite length without its end-of-contents, or a malformed length: TryRead throws rather than returning false.
+            throw new ScepException(ScepError.Malformed, "The message is not a complete BER/DER structure: " + e.Message, e);
+        }
+
+        if (!complete)
         {
             throw new ScepException(ScepError.Malformed, "The message is not a complete BER/DER structure.");
         }
