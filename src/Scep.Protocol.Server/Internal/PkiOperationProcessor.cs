@@ -482,7 +482,8 @@ internal sealed class PkiOperationProcessor
             return x.Failure(FailInfo.BadCertId, "No certificate with this issuer and serial number was issued here.");
         }
 
-        return x.Success([certificate, .. x.Alias.ReplyExtras(issuer!.CaCertificate, issuer.Chain)]);
+        var (credentials, caCertificate) = issuer!.Value;
+        return x.Success([certificate, .. x.Alias.ReplyExtras(caCertificate, credentials.Chain)]);
     }
 
     private async ValueTask<PkiMessage> GetCrlAsync(Exchange x, IssuerAndSerialNumber id, CancellationToken cancellationToken)
@@ -498,31 +499,35 @@ internal sealed class PkiOperationProcessor
             return x.Failure(FailInfo.BadRequest, "GetCRL is not available on this server.");
         }
 
-        var crl = await _crls.GetCrlAsync(x.Alias.Options.CaName, issuer.CaCertificate, cancellationToken).ConfigureAwait(false);
+        var crl = await _crls.GetCrlAsync(x.Alias.Options.CaName, issuer.Value.CaCertificate, cancellationToken).ConfigureAwait(false);
         return crl is null
             ? x.Failure(FailInfo.BadRequest, "No CRL is available for this CA.")
             : x.Success([], [crl]);
     }
 
-    /// <summary>The credentials (current, next, or the current ones for a previous CA name) whose CA issued <paramref name="id"/>.</summary>
-    private static ScepCaCredentials? OurIssuer(ScepCaCredentials credentials, IssuerAndSerialNumber id)
+    /// <summary>
+    /// The CA certificate (current, next, or previous) that issued <paramref name="id"/>, with the credentials it
+    /// belongs to (a previous CA's are the current ones). GetCRL must answer with that CA's CRL and GetCert with
+    /// that CA's certificate: after a rollover the current CA's would not match the certificate's issuer.
+    /// </summary>
+    private static (ScepCaCredentials Credentials, X509Certificate2 CaCertificate)? OurIssuer(ScepCaCredentials credentials, IssuerAndSerialNumber id)
     {
         var name = id.IssuerRawData.Span;
         if (name.SequenceEqual(credentials.CaCertificate.SubjectName.RawData))
         {
-            return credentials;
+            return (credentials, credentials.CaCertificate);
         }
 
         if (credentials.Next is { } next && name.SequenceEqual(next.CaCertificate.SubjectName.RawData))
         {
-            return next;
+            return (next, next.CaCertificate);
         }
 
         foreach (var previous in credentials.PreviousCaCertificates)
         {
             if (name.SequenceEqual(previous.SubjectName.RawData))
             {
-                return credentials;
+                return (credentials, previous);
             }
         }
 
