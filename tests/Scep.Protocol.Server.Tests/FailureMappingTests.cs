@@ -311,6 +311,33 @@ public class FailureMappingTests
         server.Authority.IssuedCertificates.Count.Should().BeLessThanOrEqualTo(1, "at most one corruption can leave the request intact enough to issue");
     }
 
+    [Test]
+    public async Task PkcsReqFromAnEcClient_IsBadAlgWithAReason()
+    {
+        using var server = ServerHarness.Create();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signer = TestPki.CreateSelfSigned("CN=ec-device", key);
+        var csr = Scenario.Csr("CN=ec-device", key, "ra-secret");
+
+        var reply = await server.SendAsync(PkiMessage.CreatePkcsReq(csr, server.Parameters(signer)), "ra");
+
+        ShouldFailWith(reply, FailInfo.BadAlg);
+        reply.FailInfoText.Should().Contain("RSA");
+    }
+
+    [Test]
+    public async Task GetCertFromAnEcSigner_IsAFailureNotA500()
+    {
+        using var server = ServerHarness.Create();
+        var issued = await server.IssueAsync("device-1", 30);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var signer = TestPki.CreateSelfSigned("CN=ec-device", key);
+
+        var reply = await server.SendAsync(PkiMessage.CreateGetCert(IssuerAndSerialNumber.FromCertificate(issued.Certificate), server.Parameters(signer)), "ra");
+
+        ShouldFailWith(reply, FailInfo.BadAlg);
+    }
+
     private static byte[] Corrupt(byte[] valid, Random random, int kind)
     {
         var bytes = (byte[])valid.Clone();

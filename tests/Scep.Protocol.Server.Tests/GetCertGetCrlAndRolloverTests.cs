@@ -115,6 +115,63 @@ public class GetCertGetCrlAndRolloverTests
     }
 
     [Test]
+    public async Task GetCrl_ForACertificateOfThePreviousCa_ReturnsThePreviousCasCrl()
+    {
+        var previousCa = TestPki.CreateCa("CN=Scep Test CA (previous)", TestPki.CachedRsa(904));
+        var credentials = new ScepCaCredentials
+        {
+            CaCertificate = TestPki.Ca.Certificate,
+            DecryptionCertificate = TestPki.Ca.Certificate,
+            DecryptionKey = TestPki.Ca.Rsa,
+            SigningCertificate = TestPki.Ca.Certificate,
+            SigningKey = TestPki.Ca.Key,
+            PreviousCaCertificates = [previousCa.Certificate],
+        };
+        using var server = ServerHarness.Create(credentials: credentials);
+        server.Authority.AddIssuer(previousCa.Certificate, previousCa.Key);
+        var old = TestPki.Issue(previousCa, "CN=device-1", TestPki.CachedRsa(30), server.Now.AddDays(-30));
+        server.Authority.Record(old.Certificate);
+        server.Authority.Revoke(old.Certificate);
+
+        var reply = await server.SendAsync(PkiMessage.CreateGetCrl(IssuerAndSerialNumber.FromCertificate(old.Certificate), server.Parameters(old)));
+
+        var crlBytes = Content(reply, old).Crls.Single().ToArray();
+        var crl = CertificateRevocationListBuilder.Load(crlBytes, out _);
+        crl.RemoveEntry(old.Certificate.SerialNumberBytes.Span).Should().BeTrue("the CRL that can answer for this certificate is its issuer's");
+        IssuerNameOf(crlBytes).Should().Equal(previousCa.Certificate.SubjectName.RawData);
+    }
+
+    [Test]
+    public async Task GetCert_ForACertificateOfThePreviousCa_ComesWithThePreviousCaCertificate()
+    {
+        var previousCa = TestPki.CreateCa("CN=Scep Test CA (previous)", TestPki.CachedRsa(904));
+        var credentials = new ScepCaCredentials
+        {
+            CaCertificate = TestPki.Ca.Certificate,
+            DecryptionCertificate = TestPki.Ca.Certificate,
+            DecryptionKey = TestPki.Ca.Rsa,
+            SigningCertificate = TestPki.Ca.Certificate,
+            SigningKey = TestPki.Ca.Key,
+            PreviousCaCertificates = [previousCa.Certificate],
+        };
+        using var server = ServerHarness.Create(credentials: credentials);
+        var old = TestPki.Issue(previousCa, "CN=device-1", TestPki.CachedRsa(30), server.Now.AddDays(-30));
+        server.Authority.Record(old.Certificate);
+
+        var reply = await server.SendAsync(PkiMessage.CreateGetCert(IssuerAndSerialNumber.FromCertificate(old.Certificate), server.Parameters(old)));
+
+        Content(reply, old).Certificates.Select(c => c.Subject).Should().Equal("CN=device-1", previousCa.Certificate.Subject);
+    }
+
+    private static byte[] IssuerNameOf(byte[] crl)
+    {
+        var tbs = new System.Formats.Asn1.AsnReader(crl, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        tbs.ReadInteger();
+        tbs.ReadSequence();
+        return tbs.ReadEncodedValue().ToArray();
+    }
+
+    [Test]
     public async Task GetNextCaCert_DuringARollover_IsSignedByTheCurrentCaAndHoldsTheNextCa()
     {
         using var server = RolloverServer();
