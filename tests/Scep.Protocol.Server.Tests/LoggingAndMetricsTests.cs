@@ -113,7 +113,47 @@ public class LoggingAndMetricsTests
             ("ra", "GetCACaps", "ok"),
             ("ra", "PKIOperation", "success"),
             ("ra", "PKIOperation", "failure"),
-            ("no-such-alias", "GetCACert", "not-found"));
+            ("(unknown)", "GetCACert", "not-found"));
+    }
+
+    [Test]
+    public async Task UnknownAliases_ShareOneTagValue_SoRandomUrlsCannotGrowTheMetrics()
+    {
+        using var server = ServerHarness.Create();
+        using var requests = new MetricCollector<long>(server.Meters, Meter, "scep.server.requests");
+
+        foreach (var alias in new[] { "a1", "b2", "c3" })
+        {
+            await server.GetAsync("operation=GetCACaps", alias);
+        }
+
+        requests.GetMeasurementSnapshot().Select(m => m.Tags["scep.alias"]).Distinct().Should().Equal("(unknown)");
+    }
+
+    [Test]
+    public async Task UntrustedAliasAndOperation_AreLoggedWithoutControlCharacters()
+    {
+        using var server = ServerHarness.Create();
+
+        await server.GetAsync("operation=GetCACert%0D%0AINFO forged line", "no\nalias\r\nINFO forged");
+        await server.Handler.HandleAsync(new ScepHttpRequest { Method = "GET", Alias = "evil\r\nINFO forged", QueryString = "operation=Get%0AForged" }, default);
+
+        var values = server.Logs.GetSnapshot().SelectMany(r => (r.StructuredState ?? []).Select(p => p.Value ?? string.Empty).Append(r.Message)).ToList();
+        values.Should().NotContain(v => v.Contains('\n') || v.Contains('\r'));
+    }
+
+    [Test]
+    public async Task EveryRequest_LogsItsAliasOperationAndOutcomeAtDebugLevel()
+    {
+        using var server = ServerHarness.Create();
+
+        await server.GetAsync("operation=GetCACert", "ra");
+        await server.PostAsync(new byte[2000], "ra", "operation=GetCACaps");
+
+        var completed = server.Logs.GetSnapshot().Where(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Debug).ToList();
+        completed.Select(r => (State(r, "Alias"), State(r, "Operation"), State(r, "Outcome"), State(r, "StatusCode"))).Should().Equal(
+            ("ra", "GetCACert", "ok", "200"),
+            ("ra", "GetCACaps", "bad-method", "405"));
     }
 
     [Test]
