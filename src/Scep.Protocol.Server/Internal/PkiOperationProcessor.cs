@@ -163,7 +163,7 @@ internal sealed class PkiOperationProcessor
         }
 
         // Reserve the transaction, then the end entity: compare-and-swap makes one-time codes one-time.
-        var transaction = await ReserveTransactionAsync(x, existing, requesterKeyId, username, cancellationToken).ConfigureAwait(false);
+        var transaction = await ReserveTransactionAsync(x, existing, requesterKeyId, username, entity?.Status, cancellationToken).ConfigureAwait(false);
         if (transaction.Answer is not null)
         {
             return transaction.Answer;
@@ -296,7 +296,7 @@ internal sealed class PkiOperationProcessor
     }
 
     private async ValueTask<(ScepTransaction? Record, PkiMessage? Answer)> ReserveTransactionAsync(
-        Exchange x, ScepTransaction? existing, string requesterKeyId, string? username, CancellationToken cancellationToken)
+        Exchange x, ScepTransaction? existing, string requesterKeyId, string? username, EndEntityStatus? entityStatus, CancellationToken cancellationToken)
     {
         var record = new ScepTransaction
         {
@@ -306,6 +306,7 @@ internal sealed class PkiOperationProcessor
             State = ScepTransactionState.InProcess,
             MessageType = x.Request.MessageType,
             Username = username,
+            PreviousEntityStatus = entityStatus,
             CreatedAt = x.Now,
             UpdatedAt = x.Now,
         };
@@ -411,7 +412,7 @@ internal sealed class PkiOperationProcessor
                     return await AnswerFromCurrentAsync(x, record, cancellationToken).ConfigureAwait(false);
                 }
 
-                await SetEntityStatusAsync(entity, EndEntityStatus.New, x.Now, cancellationToken).ConfigureAwait(false);
+                await SetEntityStatusAsync(entity, StatusToRestore(record), x.Now, cancellationToken).ConfigureAwait(false);
                 return x.Failure(failInfo, reason);
         }
     }
@@ -559,8 +560,15 @@ internal sealed class PkiOperationProcessor
     {
         // The authority failed: leave nothing that blocks a retry.
         await RecordRejectionAsync(record, FailInfo.BadRequest, "The CA could not process the request.", CancellationToken.None).ConfigureAwait(false);
-        await SetEntityStatusAsync(entity, EndEntityStatus.New, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        await SetEntityStatusAsync(entity, StatusToRestore(record), _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// What a refused or failed request gives back to its end entity: the status it had before (a renewed entity
+    /// stays Generated, its code spent); New for a new entity or one whose earlier reservation went stale.
+    /// </summary>
+    private static EndEntityStatus StatusToRestore(ScepTransaction record) =>
+        record.PreviousEntityStatus is { } previous && previous != EndEntityStatus.InProcess ? previous : EndEntityStatus.New;
 
     private async ValueTask SetEntityStatusAsync(EndEntity? reserved, EndEntityStatus status, DateTimeOffset now, CancellationToken cancellationToken)
     {
