@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
@@ -190,6 +191,57 @@ public class RenewalTests
 
         reply.Status.Should().Be(PkiStatus.Failure);
         reply.FailInfoText.Should().Contain("not enabled");
+    }
+
+    [Test]
+    public async Task RenewalRejectedByTheAuthority_DoesNotMakeTheUsedEnrollmentCodeValidAgain()
+    {
+        using var server = RenewingServer();
+        var old = await server.IssueAsync("device-1", 30);
+        server.Advance(PastHalf);
+        server.Authority.RejectAllWithReason = "Renewals are on hold.";
+        var renewal = await server.SendAsync(RenewalReq(server, old, NewKeyCsr("device-1", 31)));
+        server.Authority.RejectAllWithReason = null;
+
+        var reuse = await server.NewClient("CN=device-1", "code-device-1", keySlot: 32).EnrollAsync();
+
+        renewal.FailInfoText.Should().Be("Renewals are on hold.");
+        reuse.Status.Should().Be(PkiStatus.Failure, "the one-time code was spent by the first enrollment");
+        (await server.Entities.FindAsync("device-1", default))!.Status.Should().Be(EndEntityStatus.Generated);
+    }
+
+    [Test]
+    public async Task PendingRenewalRejectedLater_DoesNotMakeTheUsedEnrollmentCodeValidAgain()
+    {
+        using var server = RenewingServer();
+        var old = await server.IssueAsync("device-1", 30);
+        server.Advance(PastHalf);
+        server.Authority.RequireApproval = true;
+        var request = RenewalReq(server, old, NewKeyCsr("device-1", 31));
+        (await server.SendAsync(request)).Status.Should().Be(PkiStatus.Pending);
+        server.Authority.Reject(server.Authority.PendingReferences.Single(), "Not approved.");
+        server.Authority.RequireApproval = false;
+
+        var answer = await server.SendAsync(request);
+        var reuse = await server.NewClient("CN=device-1", "code-device-1", keySlot: 32).EnrollAsync();
+
+        answer.FailInfoText.Should().Be("Not approved.");
+        reuse.Status.Should().Be(PkiStatus.Failure, "the one-time code was spent by the first enrollment");
+    }
+
+    [Test]
+    public async Task RenewalRejectedByTheAuthority_LeavesTheEntityAbleToRenewLater()
+    {
+        using var server = RenewingServer();
+        var old = await server.IssueAsync("device-1", 30);
+        server.Advance(PastHalf);
+        server.Authority.RejectAllWithReason = "Renewals are on hold.";
+        await server.SendAsync(RenewalReq(server, old, NewKeyCsr("device-1", 31)));
+        server.Authority.RejectAllWithReason = null;
+
+        var retry = await server.SendAsync(RenewalReq(server, old, NewKeyCsr("device-1", 31)));
+
+        retry.Status.Should().Be(PkiStatus.Success, retry.FailInfoText);
     }
 
     [Test]
