@@ -10,7 +10,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using Scep.Protocol.Client.Internal;
 
 namespace Scep.Protocol.Client;
 
@@ -317,7 +316,7 @@ public sealed class ScepClient
         }
 
         var crl = set.Crls[0];
-        var issuer = server.CaCertificates.Certificates.FirstOrDefault(ca => SignatureVerifier.Verifies(crl, ca.PublicKey))
+        var issuer = server.CaCertificates.Certificates.FirstOrDefault(ca => CertificateSignature.Verifies(crl, ca.PublicKey))
             ?? throw new ScepException(ScepError.SignatureInvalid, "The CRL's signature does not verify with any CA certificate from GetCACert.");
         return GetCrlResult.Success(request, reply, crl, issuer);
     }
@@ -410,13 +409,13 @@ public sealed class ScepClient
 
     private static void EnsureIssuedByCa(X509Certificate2 issued, IReadOnlyList<X509Certificate2> others, CaCertificates ca)
     {
-        if (ca.Certificates.Any(c => SignatureVerifier.IsIssuedBy(issued, c)))
+        if (ca.Certificates.Any(c => CertificateSignature.IsIssuedBy(issued, c)))
         {
             return;
         }
 
         // An issuing intermediate that the reply carries and that a GetCACert certificate issued.
-        if (others.Any(intermediate => SignatureVerifier.IsIssuedBy(issued, intermediate) && ca.Certificates.Any(c => SignatureVerifier.IsIssuedBy(intermediate, c))))
+        if (others.Any(intermediate => CertificateSignature.IsIssuedBy(issued, intermediate) && ca.Certificates.Any(c => CertificateSignature.IsIssuedBy(intermediate, c))))
         {
             return;
         }

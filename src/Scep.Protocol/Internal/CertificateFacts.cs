@@ -127,12 +127,12 @@ internal static class CertificateFacts
     /// <summary>Self-signed: issuer equals subject and the certificate's signature verifies with its own key.</summary>
     public static bool IsSelfSigned(X509Certificate2 certificate) =>
         NameEquals(certificate.IssuerName.RawData, certificate.SubjectName.RawData)
-        && Signatures.CertificateSignatureVerifies(certificate, certificate.PublicKey);
+        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, certificate.PublicKey);
 
     /// <summary>Whether <paramref name="issuer"/> issued <paramref name="certificate"/>: names chain and the signature verifies.</summary>
     public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 issuer) =>
         NameEquals(certificate.IssuerName.RawData, issuer.SubjectName.RawData)
-        && Signatures.CertificateSignatureVerifies(certificate, issuer.PublicKey);
+        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, issuer.PublicKey);
 
     public static X509Certificate2 Load(ReadOnlyMemory<byte> encoded)
     {

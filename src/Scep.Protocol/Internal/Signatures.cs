@@ -67,12 +67,12 @@ internal static class Signatures
         _ => throw new ArgumentException("The signing key must be RSA or ECDsa.", nameof(key)),
     };
 
-    /// <summary>Whether <paramref name="certificate"/>'s signature verifies with <paramref name="issuerKey"/>.</summary>
-    public static bool CertificateSignatureVerifies(X509Certificate2 certificate, PublicKey issuerKey)
+    /// <summary>Whether the signature of a SIGNED structure (certificate, CRL: RFC 5280 §4.1, §5.1) verifies with <paramref name="issuerKey"/>.</summary>
+    public static bool SignedStructureVerifies(ReadOnlyMemory<byte> signed, PublicKey issuerKey)
     {
         try
         {
-            var reader = new AsnReader(certificate.RawDataMemory, AsnEncodingRules.DER);
+            var reader = new AsnReader(signed, AsnEncodingRules.DER);
             var sequence = reader.ReadSequence();
             var tbs = sequence.ReadEncodedValue();
             var algorithm = AlgorithmIdentifier.Read(sequence);
