@@ -10,7 +10,7 @@ using Scep.Protocol.Tests.Infrastructure;
 namespace Scep.SampleHost.Tests.Infrastructure;
 
 /// <summary>A SCEP client made of the codecs, over HTTP, for one endpoint path; replies are verified against the host's CA.</summary>
-public sealed class ScepTestClient(HttpClient http, string path, CaKeyRing? cas = null)
+public sealed class ScepTestClient(HttpClient http, string path, CaKeyRing? cas = null, X509Certificate2? replySigner = null)
 {
     public HttpClient Http { get; } = http;
 
@@ -52,7 +52,7 @@ public sealed class ScepTestClient(HttpClient http, string path, CaKeyRing? cas 
         response.StatusCode.Should().Be(HttpStatusCode.OK, System.Text.Encoding.UTF8.GetString(body));
         response.Content.Headers.ContentType!.MediaType.Should().Be(ScepContentTypes.PkiMessage);
         var reply = PkiMessage.Decode(body);
-        var signers = cas is null ? null : new[] { cas.Current.Certificate };
+        var signers = cas is not null ? new[] { cas.Current.Certificate } : replySigner is not null ? new[] { replySigner } : null;
         reply.VerifySignature(ScepAlgorithmPolicy.Legacy, signers);
         reply.EnsureIsReplyTo(request);
         return reply;
