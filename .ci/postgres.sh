@@ -33,7 +33,7 @@ case "${1:-}" in
     name="scep-test-$$"
     port=$(free_port)
     password=$(openssl rand -hex 16)
-    pg_createcluster "$v" "$name" --port "$port" --start-conf manual -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null 2>&1 \
+    pg_createcluster "$v" "$name" --port "$port" --start-conf manual --locale C.UTF-8 --encoding UTF8 -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null 2>&1 \
       || die "pg_createcluster $v $name failed"
     # Loopback only; durability does not matter for a test cluster.
     printf '%s\n' "listen_addresses = '127.0.0.1'" 'fsync = off' 'synchronous_commit = off' 'full_page_writes = off' \
