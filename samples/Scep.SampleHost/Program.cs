@@ -48,6 +48,7 @@ if (hostOptions.Metrics)
 }
 
 app.MapScep("/scep/pkiclient.exe", "scep");
+app.MapScep("/cgi-bin/pkiclient.exe", "scep"); // RFC 8894 §4.1's default path, which clients use when given only a host
 app.MapScep("/scep/{alias}/pkiclient.exe");
 app.MapScep("/ejbca/publicweb/apply/scep/pkiclient.exe", "scep");
 app.MapScep("/ejbca/publicweb/apply/scep/{alias}/pkiclient.exe");

@@ -34,6 +34,7 @@ public class SampleHostHttpTests
     }
 
     [TestCase("/scep/pkiclient.exe")]
+    [TestCase("/cgi-bin/pkiclient.exe")]
     [TestCase("/scep/scep/pkiclient.exe")]
     [TestCase("/scep/ra/pkiclient.exe")]
     [TestCase("/ejbca/publicweb/apply/scep/pkiclient.exe")]
