@@ -1,19 +1,22 @@
 using System;
 using System.Data.Common;
+using System.IO;
 using System.Linq;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Scep.Protocol;
 using Scep.Protocol.Server;
 
 namespace Scep.SampleHost.Storage;
 
-/// <summary>SCEP transactions in the database: added through the primary key, updated by compare-and-swap on the version.</summary>
+/// <summary>
+/// SCEP transactions in the database: added through the primary key, updated by compare-and-swap on the version.
+/// The record itself is kept as JSON (with the key, state, user and times as columns for queries), so fields the
+/// pipeline adds to <see cref="ScepTransaction"/> are stored without a schema change.
+/// </summary>
 public sealed class DatabaseTransactionStore : IScepTransactionStore
 {
-    private const string Columns =
-        "alias, transaction_id, requester_key_id, state, message_type, username, issued_certificate, pending_reference, fail_info, fail_info_text, created_at, updated_at, version";
-
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
     private readonly ScepDatabase _database;
 
     public DatabaseTransactionStore(ScepDatabase database)
@@ -26,7 +29,7 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
         ArgumentNullException.ThrowIfNull(alias);
         ArgumentNullException.ThrowIfNull(transactionId);
         var rows = await _database.QueryAsync(
-            $"SELECT {Columns} FROM scep_transactions WHERE alias_key = @alias_key AND transaction_id = @transaction_id",
+            "SELECT record, version FROM scep_transactions WHERE alias_key = @alias_key AND transaction_id = @transaction_id",
             [("alias_key", AliasKey(alias)), ("transaction_id", transactionId)],
             Read,
             cancellationToken).ConfigureAwait(false);
@@ -37,13 +40,12 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var added = await _database.ExecuteAsync(
-            $"""
-            INSERT INTO scep_transactions (alias_key, {Columns})
-            VALUES (@alias_key, @alias, @transaction_id, @requester_key_id, @state, @message_type, @username, @issued_certificate,
-                    @pending_reference, @fail_info, @fail_info_text, @created_at, @updated_at, 0)
+            """
+            INSERT INTO scep_transactions (alias_key, transaction_id, state, username, created_at, updated_at, record, version)
+            VALUES (@alias_key, @transaction_id, @state, @username, @created_at, @updated_at, @record, 0)
             ON CONFLICT (alias_key, transaction_id) DO NOTHING
             """,
-            Parameters(transaction),
+            Parameters(transaction with { Version = 0 }),
             cancellationToken).ConfigureAwait(false);
         return added == 1;
     }
@@ -53,13 +55,11 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
         ArgumentNullException.ThrowIfNull(transaction);
         var updated = await _database.ExecuteAsync(
             """
-            UPDATE scep_transactions SET requester_key_id = @requester_key_id, state = @state, message_type = @message_type,
-                username = @username, issued_certificate = @issued_certificate, pending_reference = @pending_reference,
-                fail_info = @fail_info, fail_info_text = @fail_info_text, created_at = @created_at, updated_at = @updated_at,
-                version = @expected + 1
+            UPDATE scep_transactions SET state = @state, username = @username, created_at = @created_at, updated_at = @updated_at,
+                record = @record, version = @expected + 1
             WHERE alias_key = @alias_key AND transaction_id = @transaction_id AND version = @expected
             """,
-            [.. Parameters(transaction), ("expected", expectedVersion)],
+            [.. Parameters(transaction with { Version = expectedVersion + 1 }), ("expected", expectedVersion)],
             cancellationToken).ConfigureAwait(false);
         return updated == 1;
     }
@@ -70,34 +70,15 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
     private static (string, object?)[] Parameters(ScepTransaction t) =>
     [
         ("alias_key", AliasKey(t.Alias)),
-        ("alias", t.Alias),
         ("transaction_id", t.TransactionId),
-        ("requester_key_id", t.RequesterKeyId),
         ("state", (long)t.State),
-        ("message_type", (long)t.MessageType),
         ("username", t.Username),
-        ("issued_certificate", t.IssuedCertificate),
-        ("pending_reference", t.PendingReference),
-        ("fail_info", t.FailInfo is { } f ? (long)f : null),
-        ("fail_info_text", t.FailInfoText),
         ("created_at", t.CreatedAt.UtcTicks),
         ("updated_at", t.UpdatedAt.UtcTicks),
+        ("record", JsonSerializer.Serialize(t, Json)),
     ];
 
-    private static ScepTransaction Read(DbDataReader reader) => new()
-    {
-        Alias = reader.GetString(0),
-        TransactionId = reader.GetString(1),
-        RequesterKeyId = reader.GetString(2),
-        State = (ScepTransactionState)reader.GetInt64(3),
-        MessageType = (MessageType)reader.GetInt64(4),
-        Username = ScepDatabase.NullableString(reader, 5),
-        IssuedCertificate = ScepDatabase.NullableBytes(reader, 6),
-        PendingReference = ScepDatabase.NullableString(reader, 7),
-        FailInfo = ScepDatabase.NullableInt64(reader, 8) is { } failInfo ? (FailInfo)failInfo : null,
-        FailInfoText = ScepDatabase.NullableString(reader, 9),
-        CreatedAt = ScepDatabase.Time(reader.GetInt64(10)),
-        UpdatedAt = ScepDatabase.Time(reader.GetInt64(11)),
-        Version = reader.GetInt64(12),
-    };
+    private static ScepTransaction Read(DbDataReader reader) =>
+        (JsonSerializer.Deserialize<ScepTransaction>(reader.GetString(0), Json) ?? throw new InvalidDataException("An empty transaction record."))
+            with { Version = reader.GetInt64(1) };
 }

@@ -160,17 +160,11 @@ public abstract class ScepDatabase : IAsyncDisposable
         CREATE TABLE IF NOT EXISTS scep_transactions (
             alias_key TEXT NOT NULL,
             transaction_id TEXT NOT NULL,
-            alias TEXT NOT NULL,
-            requester_key_id TEXT NOT NULL,
             state {int} NOT NULL,
-            message_type {int} NOT NULL,
             username TEXT NULL,
-            issued_certificate {blob} NULL,
-            pending_reference TEXT NULL,
-            fail_info {int} NULL,
-            fail_info_text TEXT NULL,
             created_at {int} NOT NULL,
             updated_at {int} NOT NULL,
+            record TEXT NOT NULL,
             version {int} NOT NULL,
             PRIMARY KEY (alias_key, transaction_id))
         """,

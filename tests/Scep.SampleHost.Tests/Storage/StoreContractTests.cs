@@ -197,6 +197,30 @@ public abstract class StoreContractTests
     }
 
     [Test]
+    public async Task Transaction_EveryPropertyOfTheRecord_RoundTrips()
+    {
+        // Filled by reflection, so a property the pipeline adds later is covered too.
+        var transaction = Transaction("tx-every-property");
+        foreach (var property in typeof(ScepTransaction).GetProperties().Where(p => p.CanWrite && p.Name is not (nameof(ScepTransaction.Alias) or nameof(ScepTransaction.TransactionId) or nameof(ScepTransaction.Version))))
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            object value = type == typeof(string) ? "value-of-" + property.Name
+                : type == typeof(byte[]) ? new byte[] { 0, 1, 254, 255 }
+                : type == typeof(DateTimeOffset) ? new DateTimeOffset(2026, 7, 8, 9, 10, 11, 123, TimeSpan.Zero).AddTicks(4567)
+                : type == typeof(long) ? 42L
+                : type.IsEnum ? Enum.GetValues(type).Cast<object>().Last()
+                : throw new AssertionException($"Give ScepTransaction.{property.Name} ({type.Name}) a test value here.");
+            var copy = transaction with { };
+            property.SetValue(copy, value);
+            transaction = copy;
+        }
+
+        (await Transactions.TryAddAsync(transaction, CancellationToken.None)).Should().BeTrue();
+
+        (await Transactions.FindAsync("scep", "tx-every-property", CancellationToken.None)).Should().BeEquivalentTo(transaction with { Version = 0 });
+    }
+
+    [Test]
     public async Task Transaction_AliasIsCaseInsensitiveAndTransactionIdExact()
     {
         await Transactions.TryAddAsync(Transaction("tx-Case"), CancellationToken.None);
