@@ -57,7 +57,9 @@ public sealed class SqliteScepDatabase : ScepDatabase
 
     public override ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        // Closes this file's pooled connections (and so its WAL handles); other databases' pools stay.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
     }
 
