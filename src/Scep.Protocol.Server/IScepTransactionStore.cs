@@ -69,6 +69,13 @@ public sealed record ScepTransaction
     /// <summary>The end entity's username, if any.</summary>
     public string? Username { get; init; }
 
+    /// <summary>
+    /// The end entity's status before this transaction reserved it, restored when the request is rejected or the
+    /// authority fails: a refused renewal leaves its entity <see cref="EndEntityStatus.Generated"/>, so the
+    /// enrollment code that was spent stays spent. Null when no entity existed (restored as <see cref="EndEntityStatus.New"/>).
+    /// </summary>
+    public EndEntityStatus? PreviousEntityStatus { get; init; }
+
     /// <summary>The DER of the issued certificate, once issued.</summary>
     public byte[]? IssuedCertificate { get; init; }
 

@@ -19,6 +19,9 @@ namespace Scep.Protocol.Server;
 /// </summary>
 public sealed partial class ScepRequestHandler
 {
+    /// <summary>The <c>scep.alias</c> tag of requests for an alias that is not configured.</summary>
+    private const string UnknownAlias = "(unknown)";
+
     private readonly ScepServerOptions _options;
     private readonly Dictionary<string, AliasRuntime> _aliases;
     private readonly IScepCredentialProvider _credentials;
@@ -58,17 +61,24 @@ public sealed partial class ScepRequestHandler
         var aliasName = string.IsNullOrEmpty(request.Alias) ? _options.DefaultAlias : request.Alias;
         var query = QueryParameters.Parse(request.QueryString);
         var operation = query.Operation ?? (IsPost(request) ? ScepOperation.PKIOperation : string.Empty);
+        // Untrusted: only printable and bounded in logs; metrics tag a known alias name or one fixed value, so
+        // requests for random aliases cannot grow the number of time series.
+        var loggedAlias = Printable(aliasName);
+        var metricAlias = UnknownAlias;
         string outcome = "error";
+        var statusCode = 0;
         try
         {
             if (!_aliases.TryGetValue(aliasName, out var alias))
             {
-                LogBadRequest(_logger, aliasName, operation, "unknown alias");
-                return Outcome(ScepHttpResponse.Error(404, $"Unknown SCEP alias '{Printable(aliasName)}'."), out outcome);
+                LogBadRequest(_logger, loggedAlias, Printable(operation), "unknown alias");
+                return Outcome(ScepHttpResponse.Error(404, $"Unknown SCEP alias '{loggedAlias}'."), out outcome, out statusCode);
             }
 
+            metricAlias = alias.Name;
             var response = await DispatchAsync(alias, request, query, operation, cancellationToken).ConfigureAwait(false);
             outcome = response.Outcome;
+            statusCode = response.Response.StatusCode;
             return response.Response;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -80,12 +90,14 @@ public sealed partial class ScepRequestHandler
         {
             // A fault of the host (store down, HSM unavailable): the client should retry later (RFC 8894 §3.3.2.2
             // leaves a transport failure as "try again"). Never echo the exception.
-            LogInternalError(_logger, e, aliasName, operation);
-            return Outcome(ScepHttpResponse.Error(500, "The SCEP server could not process the request; try again later."), out outcome);
+            LogInternalError(_logger, e, loggedAlias, Printable(operation));
+            return Outcome(ScepHttpResponse.Error(500, "The SCEP server could not process the request; try again later."), out outcome, out statusCode);
         }
         finally
         {
-            _metrics.Request(aliasName, NormalizeOperation(operation), outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var normalized = NormalizeOperation(operation);
+            LogRequestCompleted(_logger, loggedAlias, normalized, outcome, statusCode);
+            _metrics.Request(metricAlias, normalized, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -297,9 +309,10 @@ public sealed partial class ScepRequestHandler
 
     private static bool IsPost(ScepHttpRequest request) => string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
 
-    private static ScepHttpResponse Outcome(ScepHttpResponse response, out string outcome)
+    private static ScepHttpResponse Outcome(ScepHttpResponse response, out string outcome, out int statusCode)
     {
         outcome = response.StatusCode == 404 ? "not-found" : "error";
+        statusCode = response.StatusCode;
         return response;
     }
 
@@ -333,4 +346,7 @@ public sealed partial class ScepRequestHandler
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "SCEP {Alias} {Operation}: internal error")]
     private static partial void LogInternalError(ILogger logger, Exception exception, string alias, string operation);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "SCEP {Alias} {Operation}: HTTP {StatusCode} ({Outcome})")]
+    private static partial void LogRequestCompleted(ILogger logger, string alias, string operation, string outcome, int statusCode);
 }

@@ -55,6 +55,12 @@ internal sealed class ScepServerOptionsValidator(IServiceProvider services) : IV
                 errors.Add(prefix + "Mode is Ra, which needs RaChallenge or an IChallengeValidator (AddChallengeValidator).");
             }
 
+            if (alias.RaChallenge is { } challenge && string.IsNullOrWhiteSpace(challenge))
+            {
+                // An empty value (often an unset configuration key) would admit every request with an empty challengePassword.
+                errors.Add(prefix + "RaChallenge is empty: set a secret, or remove it to use an IChallengeValidator.");
+            }
+
             if (alias.EncryptionAlgorithms.Any(a => !Enum.IsDefined(a)))
             {
                 errors.Add(prefix + "EncryptionAlgorithms may list only DesCbc, TripleDesCbc, Aes128Cbc, Aes192Cbc, Aes256Cbc.");

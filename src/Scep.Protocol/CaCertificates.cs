@@ -75,7 +75,9 @@ public sealed class CaCertificates
         bool isContentInfo;
         try
         {
-            var outer = new AsnReader(copy, AsnEncodingRules.BER).ReadSequence();
+            var reader = new AsnReader(copy, AsnEncodingRules.BER);
+            var outer = reader.ReadSequence();
+            reader.ThrowIfNotEmpty();
             isContentInfo = outer.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier);
         }
         catch (AsnContentException e)
@@ -88,7 +90,17 @@ public sealed class CaCertificates
             return new CaCertificates([CertificateFacts.Load(copy)], copy, ScepContentTypes.CaCertificate);
         }
 
-        var set = DegenerateCertificateSet.Decode(copy);
+        DegenerateCertificateSet set;
+        try
+        {
+            set = DegenerateCertificateSet.Decode(copy);
+        }
+        catch (ScepException e) when (e.Reason == ScepError.MalformedContent)
+        {
+            // That decoder speaks for CertRep content; here the whole body is bad.
+            throw new ScepException(ScepError.Malformed, "The GetCACert reply is not a certificates-only PKCS#7: " + e.Message, e);
+        }
+
         if (set.Certificates.Count == 0)
         {
             throw new ScepException(ScepError.Malformed, "The GetCACert reply holds no certificates.");

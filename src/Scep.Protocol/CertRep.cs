@@ -28,7 +28,7 @@ public static class CertRep
         return Build(request, PkiStatus.Success, null, null, envelope, parameters);
     }
 
-    /// <summary>A FAILURE reply with failInfo and, optionally, a failInfoText.</summary>
+    /// <summary>A FAILURE reply with failInfo and, optionally, a failInfoText; no pkcsPKIEnvelope (eContent is a zero-length OCTET STRING).</summary>
     /// <param name="request">The request being answered.</param>
     /// <param name="failInfo">Why it failed.</param>
     /// <param name="failInfoText">A readable reason (RFC 8894 §3.2.1.4.1); never put secrets here.</param>
@@ -41,7 +41,7 @@ public static class CertRep
         return Build(request, PkiStatus.Failure, failInfo, failInfoText, null, parameters);
     }
 
-    /// <summary>A PENDING reply: the request awaits approval; the client polls with CertPoll.</summary>
+    /// <summary>A PENDING reply: the request awaits approval; the client polls with CertPoll. No pkcsPKIEnvelope (eContent is a zero-length OCTET STRING).</summary>
     /// <param name="request">The request being answered.</param>
     /// <param name="parameters">The server's signer, clock and algorithm choices.</param>
     /// <returns>The reply.</returns>

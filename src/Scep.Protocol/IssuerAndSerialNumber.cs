@@ -108,14 +108,16 @@ public sealed class IssuerAndSerialNumber
     {
         writer.PushSequence();
         writer.WriteEncodedValue(_issuer.Span);
-        writer.WriteIntegerUnsigned(Unsigned(_serialNumber.Span));
+        writer.WriteInteger(Minimal(_serialNumber.Span));
         writer.PopSequence();
     }
 
-    // Serial numbers are positive; write them as the INTEGER that holds those octets.
-    private static ReadOnlySpan<byte> Unsigned(ReadOnlySpan<byte> value)
+    // The octets are a two's-complement INTEGER. RFC 5280 §4.1.2.2 wants positive serials, but negative ones are
+    // in the field, and the sid or rid must repeat the certificate's own INTEGER or peers will not find it; so
+    // write the value as it is, dropping only redundant leading octets.
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> value)
     {
-        while (value.Length > 1 && value[0] == 0)
+        while (value.Length > 1 && ((value[0] == 0x00 && value[1] < 0x80) || (value[0] == 0xFF && value[1] >= 0x80)))
         {
             value = value[1..];
         }

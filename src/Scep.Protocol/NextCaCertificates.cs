@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Formats.Asn1;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -55,7 +56,12 @@ public sealed class NextCaCertificates
     public static NextCaCertificates Decode(ReadOnlyMemory<byte> encoded)
     {
         var copy = encoded.ToArray();
-        var signedData = SignedDataAsn.DecodeContentInfo(copy, out _);
+        var signedData = SignedDataAsn.DecodeContentInfo(copy, out var consumed);
+        if (consumed != copy.Length)
+        {
+            throw new ScepException(ScepError.Malformed, $"{copy.Length - consumed} bytes follow the GetNextCACert reply.");
+        }
+
         if (signedData.SignerInfos.Count != 1)
         {
             throw new ScepException(ScepError.NotPkiMessage, "A GetNextCACert reply has exactly one signer.");
@@ -66,7 +72,7 @@ public sealed class NextCaCertificates
         CaCertificates next;
         if (signedData.EContent is { Length: > 0 } content)
         {
-            next = CaCertificates.Decode(content);
+            next = CaCertificates.Decode(signedData.EContentType == ScepOids.SignedData ? AsContentInfo(content) : content);
         }
         else
         {
@@ -81,6 +87,35 @@ public sealed class NextCaCertificates
         }
 
         return new NextCaCertificates(copy, signedData, signer, next);
+    }
+
+    /// <summary>
+    /// With eContentType id-signedData, RFC 5652 §5.2 makes eContent the SignedData itself; wrap it in the ContentInfo
+    /// the degenerate-set decoder reads. Peers that put a whole ContentInfo there are read as they are.
+    /// </summary>
+    private static ReadOnlyMemory<byte> AsContentInfo(ReadOnlyMemory<byte> content)
+    {
+        try
+        {
+            var sequence = new AsnReader(content, AsnEncodingRules.BER).ReadSequence();
+            if (!sequence.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+            {
+                return content;
+            }
+        }
+        catch (AsnContentException e)
+        {
+            throw new ScepException(ScepError.Malformed, "The GetNextCACert content is not a SignedData: " + e.Message, e);
+        }
+
+        var writer = new AsnWriter(AsnEncodingRules.BER);
+        writer.PushSequence();
+        writer.WriteObjectIdentifier(ScepOids.SignedData);
+        writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+        writer.WriteEncodedValue(content.Span);
+        writer.PopSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
+        writer.PopSequence();
+        return writer.Encode();
     }
 
     /// <summary>Verifies that a currently trusted CA or RA certificate signed the reply (RFC 8894 §4.7).</summary>

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Formats.Asn1;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol.Internal;
@@ -60,7 +62,10 @@ public sealed class Pkcs10Request
     /// <summary>The string type the challengePassword was encoded with (PrintableString, UTF8String, ...), or null.</summary>
     public UniversalTagNumber? ChallengePasswordEncoding { get; private init; }
 
-    /// <summary>The requested extensions: extensionRequest (1.2.840.113549.1.9.14) first, then the Microsoft attribute (1.3.6.1.4.1.311.2.1.14).</summary>
+    /// <summary>
+    /// The requested extensions, each OID once: those of extensionRequest (1.2.840.113549.1.9.14) first, then those
+    /// only the Microsoft attribute (1.3.6.1.4.1.311.2.1.14) asks for. When an OID is requested twice, the first wins.
+    /// </summary>
     public IReadOnlyList<X509Extension> RequestedExtensions { get; private init; } = [];
 
     /// <summary>unstructuredName (the device FQDN on Cisco), from the subject or from an attribute; null when absent.</summary>
@@ -154,13 +159,12 @@ public sealed class Pkcs10Request
             }
 
             requestInfo.ThrowIfNotEmpty();
-            standardExtensions.AddRange(microsoftExtensions);
             return new Pkcs10Request(copy, requestInfoEncoded, subject, spki, signatureAlgorithm, signature)
             {
                 CommonName = FindInName(subject, ScepOids.CommonName),
                 ChallengePassword = password,
                 ChallengePasswordEncoding = passwordEncoding,
-                RequestedExtensions = standardExtensions.AsReadOnly(),
+                RequestedExtensions = Merge(standardExtensions, microsoftExtensions),
                 UnstructuredName = FindInName(subject, ScepOids.UnstructuredName) ?? unstructuredName,
                 UnstructuredAddress = FindInName(subject, ScepOids.UnstructuredAddress) ?? unstructuredAddress,
             };
@@ -173,6 +177,22 @@ public sealed class Pkcs10Request
         {
             throw new ScepException(ScepError.MalformedContent, "The PKCS#10 request is malformed: " + e.Message, e);
         }
+    }
+
+    // A certificate carries each extension once (RFC 5280 §4.2), and CertificateRequest refuses duplicates:
+    // the first request for an OID wins, extensionRequest before the Microsoft attribute.
+    private static ReadOnlyCollection<X509Extension> Merge(List<X509Extension> standard, List<X509Extension> microsoft)
+    {
+        var merged = new List<X509Extension>(standard.Count + microsoft.Count);
+        foreach (var extension in standard.Concat(microsoft))
+        {
+            if (!merged.Exists(e => e.Oid!.Value == extension.Oid!.Value))
+            {
+                merged.Add(extension);
+            }
+        }
+
+        return merged.AsReadOnly();
     }
 
     private static void ReadExtensions(ReadOnlyMemory<byte> value, List<X509Extension> into)

@@ -14,6 +14,8 @@ namespace Scep.Protocol;
 /// </summary>
 public sealed class PkiEnvelope
 {
+    private const string DecryptionFailedMessage = "The envelope cannot be decrypted with this server's key.";
+
     private static readonly Asn1Tag Context0 = new(TagClass.ContextSpecific, 0);
     private static readonly Asn1Tag Context0Constructed = new(TagClass.ContextSpecific, 0, isConstructed: true);
 
@@ -153,7 +155,9 @@ public sealed class PkiEnvelope
     /// <param name="algorithm">The content-encryption algorithm.</param>
     /// <param name="keyTransport">The key-transport algorithm.</param>
     /// <returns>The envelope.</returns>
-    /// <exception cref="ScepException">The recipient's key is not RSA (<see cref="ScepError.UnsupportedAlgorithm"/>).</exception>
+    /// <exception cref="ScepException">
+    /// The recipient's key is not RSA, or too small for <paramref name="keyTransport"/> (<see cref="ScepError.UnsupportedAlgorithm"/>).
+    /// </exception>
     public static PkiEnvelope Create(
         ReadOnlySpan<byte> content,
         X509Certificate2 recipient,
@@ -165,6 +169,15 @@ public sealed class PkiEnvelope
         var padding = Algorithms.KeyTransportPadding(keyTransport);
         using var rsa = recipient.GetRSAPublicKey()
             ?? throw new ScepException(ScepError.UnsupportedAlgorithm, "The recipient certificate has no RSA key; SCEP key transport needs RSA.");
+
+        // RFC 8017 §7.1.1 and §7.2.1: OAEP needs 2 hLen + 2 octets beside the message, PKCS#1 v1.5 needs 11.
+        var overhead = padding.Mode == RSAEncryptionPaddingMode.Oaep ? (2 * Algorithms.DigestLength(padding.OaepHashAlgorithm)) + 2 : 11;
+        if (rsa.KeySize / 8 < Algorithms.KeySize(algorithm) + overhead)
+        {
+            throw new ScepException(
+                ScepError.UnsupportedAlgorithm,
+                $"The recipient's {rsa.KeySize}-bit RSA key is too small to carry a {algorithm} key with {keyTransport}.");
+        }
 
         var key = RandomNumberGenerator.GetBytes(Algorithms.KeySize(algorithm));
         var iv = RandomNumberGenerator.GetBytes(Algorithms.BlockSize(algorithm));
@@ -259,7 +272,8 @@ public sealed class PkiEnvelope
     /// <remarks>
     /// A wrong or tampered content key is not reported separately from a wrong ciphertext: both are
     /// <see cref="ScepError.DecryptionFailed"/>, and an RSA padding failure continues with a random key,
-    /// so that the answer gives no padding oracle (RFC 3218 §2.3).
+    /// so that the answer gives no padding oracle (RFC 3218 §2.3). Plaintext that is not one BER/DER
+    /// value (what a wrong key yields even when the CBC padding happens to pass) is the same failure.
     /// </remarks>
     public byte[] Decrypt(X509Certificate2 recipientCertificate, RSA privateKey, ScepAlgorithmPolicy? policy = null)
     {
@@ -312,19 +326,31 @@ public sealed class PkiEnvelope
             key = RandomNumberGenerator.GetBytes(keySize);
         }
 
+        byte[] plaintext;
         try
         {
             using var cipher = Algorithms.CreateCipher(algorithm, key);
-            return cipher.DecryptCbc(_encryptedContent.Span, iv, PaddingMode.PKCS7);
+            plaintext = cipher.DecryptCbc(_encryptedContent.Span, iv, PaddingMode.PKCS7);
         }
         catch (CryptographicException e)
         {
-            throw new ScepException(ScepError.DecryptionFailed, "The envelope cannot be decrypted with this server's key.", e);
+            throw new ScepException(ScepError.DecryptionFailed, DecryptionFailedMessage, e);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(key);
         }
+
+        // CBC padding is no integrity check: a wrong or tampered content key (or a garbled first block) still
+        // passes it about one time in 200 and yields noise. Every messageData is one DER value (RFC 8894 §3.3),
+        // so anything else is the same decryption failure, whichever way it was detected.
+        if (!BerValue.TryMeasure(plaintext, out var consumed) || consumed != plaintext.Length)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+            throw new ScepException(ScepError.DecryptionFailed, DecryptionFailedMessage);
+        }
+
+        return plaintext;
     }
 
     private byte[] ReadIv(ContentEncryptionAlgorithm algorithm)

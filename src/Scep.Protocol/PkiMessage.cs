@@ -64,10 +64,10 @@ public sealed class PkiMessage
     /// <summary>The certificate the SignerInfo names, when it is in <see cref="Certificates"/>; null otherwise (NDES replies may omit it).</summary>
     public X509Certificate2? SignerCertificate { get; private init; }
 
-    /// <summary>The SignedData's certificates, in the order of the encoding.</summary>
+    /// <summary>The SignedData's certificates, in the order of the encoding; certificates that cannot be read are left out.</summary>
     public IReadOnlyList<X509Certificate2> Certificates { get; private init; } = [];
 
-    /// <summary>The encapsulated content (the DER pkcsPKIEnvelope); empty when absent (PENDING, FAILURE).</summary>
+    /// <summary>The encapsulated content (the DER pkcsPKIEnvelope); empty when there is none (PENDING, FAILURE), whether eContent is absent or a zero-length OCTET STRING.</summary>
     public ReadOnlyMemory<byte> Content => _signedData.EContent ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>The still-encrypted pkcsPKIEnvelope, or null when there is no content or it is not an EnvelopedData.</summary>
@@ -146,7 +146,7 @@ public sealed class PkiMessage
             throw new ScepException(ScepError.Malformed, "The message does not start with a SEQUENCE.");
         }
 
-        if (!AsnDecoder.TryReadEncodedValue(encoded.Span, AsnEncodingRules.BER, out _, out _, out _, out bytesConsumed))
+        if (!BerValue.TryMeasure(encoded.Span, out bytesConsumed))
         {
             throw new ScepException(ScepError.Malformed, "The message is not a complete BER/DER structure.");
         }
@@ -172,6 +172,18 @@ public sealed class PkiMessage
         var attributes = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
         foreach (var attribute in signer.SignedAttributes)
         {
+            if (!IsScepOrCmsAttribute(attribute.Oid))
+            {
+                // Only SCEP's and CMS's own attributes must be single-valued and unique; a vendor attribute is
+                // ignored whatever its shape (cryptlib's randomNonce, NDES's HRESULT), keeping its first value.
+                if (attribute.Values.Count > 0)
+                {
+                    attributes.TryAdd(attribute.Oid, attribute.Values[0]);
+                }
+
+                continue;
+            }
+
             if (attribute.Values.Count != 1)
             {
                 throw new ScepException(ScepError.InvalidAttribute, $"Signed attribute {attribute.Oid} has {attribute.Values.Count} values; SCEP needs exactly one.");
@@ -227,7 +239,17 @@ public sealed class PkiMessage
         }
 
         var signingTime = ReadTime(attributes);
-        var certificates = signedData.Certificates.Select(CertificateFacts.Load).ToList();
+        // An unreadable certificate is left out rather than failing Decode: the reply can still be addressed,
+        // and VerifySignature then reports the signer as not found (badMessageCheck, reference §10.1 step 5).
+        var certificates = new List<X509Certificate2>(signedData.Certificates.Count);
+        foreach (var encodedCertificate in signedData.Certificates)
+        {
+            if (CertificateFacts.TryLoad(encodedCertificate) is { } certificate)
+            {
+                certificates.Add(certificate);
+            }
+        }
+
         var signerCertificate = certificates.FirstOrDefault(signer.Identifies);
         var digest = Algorithms.DigestFromOid(signer.DigestAlgorithm.Oid) ?? new HashAlgorithmName(signer.DigestAlgorithm.Oid);
 
@@ -589,9 +611,12 @@ public sealed class PkiMessage
 
         var certificates = new List<X509Certificate2>(1 + additionalCertificates.Count) { signerCertificate };
         certificates.AddRange(additionalCertificates);
+        // A reply without pkcsPKIEnvelope (FAILURE, PENDING) still carries eContent, as a zero-length OCTET STRING
+        // (micromdm does the same): OpenSSL's PKCS7_verify, used by certmonger and sscep, refuses an absent
+        // eContent ("no content") and such a client then takes the reply for an unreachable server.
         var encoded = SignedDataWriter.WriteSigned(
             envelope is null ? ReadOnlySpan<byte>.Empty : envelope.RawData.Span,
-            hasContent: envelope is not null,
+            hasContent: true,
             certificates,
             signerCertificate,
             signerKey,

@@ -240,7 +240,11 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         }
 
         var csr = context.CertificationRequest;
-        var subject = context.EndEntity?.SubjectDn is { } dn ? new X500DistinguishedName(dn) : csr.Subject;
+        // The entity's DN is a string; when it is the request's own (RA mode stores it so), issue the request's
+        // encoded name: parsing the string back would change string types (UTF8String to PrintableString, ...).
+        var subject = context.EndEntity?.SubjectDn is { } dn && !string.Equals(dn, csr.Subject.Name, StringComparison.Ordinal)
+            ? new X500DistinguishedName(dn)
+            : csr.Subject;
         var request = new CertificateRequest(subject, csr.PublicKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));

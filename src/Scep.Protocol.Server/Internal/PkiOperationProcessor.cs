@@ -170,7 +170,7 @@ internal sealed class PkiOperationProcessor
         }
 
         // Reserve the transaction, then the end entity: compare-and-swap makes one-time codes one-time.
-        var transaction = await ReserveTransactionAsync(x, existing, requesterKeyId, username, cancellationToken).ConfigureAwait(false);
+        var transaction = await ReserveTransactionAsync(x, existing, requesterKeyId, username, entity?.Status, cancellationToken).ConfigureAwait(false);
         if (transaction.Answer is not null)
         {
             return transaction.Answer;
@@ -306,7 +306,7 @@ internal sealed class PkiOperationProcessor
     }
 
     private async ValueTask<(ScepTransaction? Record, PkiMessage? Answer)> ReserveTransactionAsync(
-        Exchange x, ScepTransaction? existing, string requesterKeyId, string? username, CancellationToken cancellationToken)
+        Exchange x, ScepTransaction? existing, string requesterKeyId, string? username, EndEntityStatus? entityStatus, CancellationToken cancellationToken)
     {
         var record = new ScepTransaction
         {
@@ -316,6 +316,7 @@ internal sealed class PkiOperationProcessor
             State = ScepTransactionState.InProcess,
             MessageType = x.Request.MessageType,
             Username = username,
+            PreviousEntityStatus = entityStatus,
             CreatedAt = x.Now,
             UpdatedAt = x.Now,
         };
@@ -422,7 +423,7 @@ internal sealed class PkiOperationProcessor
                     return await AnswerFromCurrentAsync(x, record, cancellationToken).ConfigureAwait(false);
                 }
 
-                await SetEntityStatusAsync(entity, EndEntityStatus.New, x.Now, cancellationToken).ConfigureAwait(false);
+                await SetEntityStatusAsync(entity, StatusToRestore(record), x.Now, cancellationToken).ConfigureAwait(false);
                 return x.Failure(failInfo, reason);
         }
     }
@@ -493,7 +494,8 @@ internal sealed class PkiOperationProcessor
             return x.Failure(FailInfo.BadCertId, "No certificate with this issuer and serial number was issued here.");
         }
 
-        return x.Success([certificate, .. x.Alias.ReplyExtras(issuer!.CaCertificate, issuer.Chain)]);
+        var (credentials, caCertificate) = issuer!.Value;
+        return x.Success([certificate, .. x.Alias.ReplyExtras(caCertificate, credentials.Chain)]);
     }
 
     private async ValueTask<PkiMessage> GetCrlAsync(Exchange x, IssuerAndSerialNumber id, CancellationToken cancellationToken)
@@ -509,31 +511,35 @@ internal sealed class PkiOperationProcessor
             return x.Failure(FailInfo.BadRequest, "GetCRL is not available on this server.");
         }
 
-        var crl = await _crls.GetCrlAsync(x.Alias.Options.CaName, issuer.CaCertificate, cancellationToken).ConfigureAwait(false);
+        var crl = await _crls.GetCrlAsync(x.Alias.Options.CaName, issuer.Value.CaCertificate, cancellationToken).ConfigureAwait(false);
         return crl is null
             ? x.Failure(FailInfo.BadRequest, "No CRL is available for this CA.")
             : x.Success([], [crl]);
     }
 
-    /// <summary>The credentials (current, next, or the current ones for a previous CA name) whose CA issued <paramref name="id"/>.</summary>
-    private static ScepCaCredentials? OurIssuer(ScepCaCredentials credentials, IssuerAndSerialNumber id)
+    /// <summary>
+    /// The CA certificate (current, next, or previous) that issued <paramref name="id"/>, with the credentials it
+    /// belongs to (a previous CA's are the current ones). GetCRL must answer with that CA's CRL and GetCert with
+    /// that CA's certificate: after a rollover the current CA's would not match the certificate's issuer.
+    /// </summary>
+    private static (ScepCaCredentials Credentials, X509Certificate2 CaCertificate)? OurIssuer(ScepCaCredentials credentials, IssuerAndSerialNumber id)
     {
         var name = id.IssuerRawData.Span;
         if (name.SequenceEqual(credentials.CaCertificate.SubjectName.RawData))
         {
-            return credentials;
+            return (credentials, credentials.CaCertificate);
         }
 
         if (credentials.Next is { } next && name.SequenceEqual(next.CaCertificate.SubjectName.RawData))
         {
-            return next;
+            return (next, next.CaCertificate);
         }
 
         foreach (var previous in credentials.PreviousCaCertificates)
         {
             if (name.SequenceEqual(previous.SubjectName.RawData))
             {
-                return credentials;
+                return (credentials, previous);
             }
         }
 
@@ -565,8 +571,15 @@ internal sealed class PkiOperationProcessor
     {
         // The authority failed: leave nothing that blocks a retry.
         await RecordRejectionAsync(record, FailInfo.BadRequest, "The CA could not process the request.", CancellationToken.None).ConfigureAwait(false);
-        await SetEntityStatusAsync(entity, EndEntityStatus.New, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        await SetEntityStatusAsync(entity, StatusToRestore(record), _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// What a refused or failed request gives back to its end entity: the status it had before (a renewed entity
+    /// stays Generated, its code spent); New for a new entity or one whose earlier reservation went stale.
+    /// </summary>
+    private static EndEntityStatus StatusToRestore(ScepTransaction record) =>
+        record.PreviousEntityStatus is { } previous && previous != EndEntityStatus.InProcess ? previous : EndEntityStatus.New;
 
     private async ValueTask SetEntityStatusAsync(EndEntity? reserved, EndEntityStatus status, DateTimeOffset now, CancellationToken cancellationToken)
     {

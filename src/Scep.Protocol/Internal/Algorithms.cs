@@ -220,9 +220,34 @@ internal static class Algorithms
             return null;
         }
 
+        HashAlgorithmName hash, mgfHash;
+        try
+        {
+            (hash, mgfHash) = ReadOaepHashes(identifier.Parameters);
+        }
+        catch (AsnContentException e)
+        {
+            throw new ScepException(ScepError.MalformedEnvelope, "The RSAES-OAEP parameters are malformed: " + e.Message, e);
+        }
+
+        if (hash != mgfHash)
+        {
+            throw Unsupported($"OAEP with {hash.Name} and MGF1-{mgfHash.Name}");
+        }
+
+        if (hash == HashAlgorithmName.SHA1) return KeyTransportAlgorithm.RsaOaepSha1;
+        if (hash == HashAlgorithmName.SHA256) return KeyTransportAlgorithm.RsaOaepSha256;
+        if (hash == HashAlgorithmName.SHA384) return KeyTransportAlgorithm.RsaOaepSha384;
+        if (hash == HashAlgorithmName.SHA512) return KeyTransportAlgorithm.RsaOaepSha512;
+        throw Unsupported("OAEP with " + hash.Name);
+    }
+
+    /// <summary>The hash and MGF1 hash of RSAES-OAEP-params (RFC 4055 §4.1); SHA-1 for absent fields.</summary>
+    private static (HashAlgorithmName Hash, HashAlgorithmName MgfHash) ReadOaepHashes(ReadOnlyMemory<byte>? encoded)
+    {
         var hash = HashAlgorithmName.SHA1;
         var mgfHash = HashAlgorithmName.SHA1;
-        if (identifier.Parameters is { } parameters && !IsNull(parameters.Span))
+        if (encoded is { } parameters && !IsNull(parameters.Span))
         {
             var reader = new AsnReader(parameters, AsnEncodingRules.BER);
             var sequence = reader.ReadSequence();
@@ -259,22 +284,16 @@ internal static class Algorithms
                     throw Unsupported("OAEP with a non-empty label");
                 }
             }
+
+            sequence.ThrowIfNotEmpty();
+            reader.ThrowIfNotEmpty();
         }
 
-        if (hash != mgfHash)
-        {
-            throw Unsupported($"OAEP with {hash.Name} and MGF1-{mgfHash.Name}");
-        }
-
-        if (hash == HashAlgorithmName.SHA1) return KeyTransportAlgorithm.RsaOaepSha1;
-        if (hash == HashAlgorithmName.SHA256) return KeyTransportAlgorithm.RsaOaepSha256;
-        if (hash == HashAlgorithmName.SHA384) return KeyTransportAlgorithm.RsaOaepSha384;
-        if (hash == HashAlgorithmName.SHA512) return KeyTransportAlgorithm.RsaOaepSha512;
-        throw Unsupported("OAEP with " + hash.Name);
-
-        static ScepException Unsupported(string what) =>
-            new(ScepError.UnsupportedAlgorithm, $"Key transport {what} is not supported.");
+        return (hash, mgfHash);
     }
+
+    private static ScepException Unsupported(string what) =>
+        new(ScepError.UnsupportedAlgorithm, $"Key transport {what} is not supported.");
 
     public static bool IsNull(ReadOnlySpan<byte> encoded) => encoded.Length == 2 && encoded[0] == 0x05 && encoded[1] == 0x00;
 }

@@ -8,32 +8,53 @@ namespace Scep.Protocol.Internal;
 /// <summary>Small facts about certificates that the SCEP rules depend on.</summary>
 internal static class CertificateFacts
 {
+    /// <exception cref="ScepException">The basicConstraints extension cannot be read (<see cref="ScepError.Malformed"/>).</exception>
     public static bool IsCertificateAuthority(X509Certificate2 certificate)
     {
-        foreach (var extension in certificate.Extensions)
+        try
         {
-            if (extension is X509BasicConstraintsExtension basic)
+            foreach (var extension in certificate.Extensions)
             {
-                return basic.CertificateAuthority;
+                if (extension is X509BasicConstraintsExtension basic)
+                {
+                    return basic.CertificateAuthority;
+                }
             }
-        }
 
-        return false;
+            return false;
+        }
+        catch (CryptographicException e)
+        {
+            throw Unreadable(certificate, "basicConstraints", e);
+        }
     }
 
     /// <summary>The key usage flags, or null when the certificate has no keyUsage extension (all usages allowed).</summary>
+    /// <exception cref="ScepException">The keyUsage extension cannot be read (<see cref="ScepError.Malformed"/>).</exception>
     public static X509KeyUsageFlags? KeyUsage(X509Certificate2 certificate)
     {
-        foreach (var extension in certificate.Extensions)
+        try
         {
-            if (extension is X509KeyUsageExtension usage)
+            foreach (var extension in certificate.Extensions)
             {
-                return usage.KeyUsages;
+                if (extension is X509KeyUsageExtension usage)
+                {
+                    return usage.KeyUsages;
+                }
             }
-        }
 
-        return null;
+            return null;
+        }
+        catch (CryptographicException e)
+        {
+            throw Unreadable(certificate, "keyUsage", e);
+        }
     }
+
+    // X509Certificate2 decodes extensions only when they are read, so a certificate that loaded can still
+    // fail here (CryptographicException) when it came from the network.
+    private static ScepException Unreadable(X509Certificate2 certificate, string extension, CryptographicException e) =>
+        new(ScepError.Malformed, $"The {extension} extension of certificate '{certificate.Subject}' cannot be read: {e.Message}", e);
 
     public static bool Allows(X509Certificate2 certificate, X509KeyUsageFlags flag) =>
         KeyUsage(certificate) is not { } usage || (usage & flag) != 0;
@@ -43,14 +64,21 @@ internal static class CertificateFacts
 
     public static bool IsRsa(X509Certificate2 certificate) => certificate.PublicKey.Oid.Value == ScepOids.RsaEncryption;
 
+    /// <summary>Whether the certificate's subjectKeyIdentifier extension holds <paramref name="identifier"/>; an unreadable extension matches nothing.</summary>
     public static bool SubjectKeyIdentifierEquals(X509Certificate2 certificate, ReadOnlySpan<byte> identifier)
     {
-        foreach (var extension in certificate.Extensions)
+        try
         {
-            if (extension is X509SubjectKeyIdentifierExtension ski)
+            foreach (var extension in certificate.Extensions)
             {
-                return ski.SubjectKeyIdentifierBytes.Span.SequenceEqual(identifier);
+                if (extension is X509SubjectKeyIdentifierExtension ski)
+                {
+                    return ski.SubjectKeyIdentifierBytes.Span.SequenceEqual(identifier);
+                }
             }
+        }
+        catch (CryptographicException)
+        {
         }
 
         return false;
@@ -115,6 +143,19 @@ internal static class CertificateFacts
         catch (CryptographicException e)
         {
             throw new ScepException(ScepError.Malformed, "A certificate in the message cannot be read: " + e.Message, e);
+        }
+    }
+
+    /// <summary>The certificate, or null when it cannot be read.</summary>
+    public static X509Certificate2? TryLoad(ReadOnlyMemory<byte> encoded)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(encoded.Span);
+        }
+        catch (CryptographicException)
+        {
+            return null;
         }
     }
 

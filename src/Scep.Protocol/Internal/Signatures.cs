@@ -51,6 +51,11 @@ internal static class Signatures
             // A key the platform cannot load, or a signature of the wrong shape, does not verify.
             return false;
         }
+        catch (PlatformNotSupportedException e)
+        {
+            // An EC key on a curve this platform does not implement: the algorithm, not the signature, is the problem.
+            throw new ScepException(ScepError.UnsupportedAlgorithm, "The public key's parameters are not supported on this platform: " + e.Message, e);
+        }
     }
 
     /// <summary>Signs <paramref name="data"/> with an RSA (PKCS#1 v1.5) or ECDSA key; the key may live in an HSM.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -33,6 +34,7 @@ public sealed class ServerHarness : IDisposable
         Transactions = (InMemoryScepTransactionStore)provider.GetRequiredService<IScepTransactionStore>();
         CredentialProvider = provider.GetRequiredService<InMemoryCredentialProvider>();
         Logs = provider.GetRequiredService<FakeLogCollector>();
+        Meters = provider.GetRequiredService<IMeterFactory>();
     }
 
     public static DateTimeOffset Start => Scenario.Now;
@@ -55,6 +57,9 @@ public sealed class ServerHarness : IDisposable
 
     public FakeLogCollector Logs { get; }
 
+    /// <summary>The meter factory the pipeline's instruments come from (scope for <c>MetricCollector</c>).</summary>
+    public IMeterFactory Meters { get; }
+
     public IServiceProvider Services => _provider;
 
     /// <summary>
@@ -69,6 +74,7 @@ public sealed class ServerHarness : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(time);
         services.AddLogging(b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
+        services.AddSingleton<IMeterFactory, TestMeterFactory>();
         services.AddSingleton(sp => new InMemoryEnrollmentAuthority(sp.GetRequiredService<TimeProvider>()));
         var builder = services.AddScepServer(options =>
         {
@@ -111,6 +117,12 @@ public sealed class ServerHarness : IDisposable
         var response = usePost
             ? await PostAsync(request.RawData, alias)
             : await GetAsync("operation=PKIOperation&message=" + ScepBase64.EncodeForQuery(request.RawData.Span), alias);
+        return ReplyFrom(response, request);
+    }
+
+    /// <summary>Checks that <paramref name="response"/> is a 200 CertRep answering <paramref name="request"/>, signed by the alias's signer.</summary>
+    public PkiMessage ReplyFrom(ScepHttpResponse response, PkiMessage request)
+    {
         response.StatusCode.Should().Be(200, Encoding.UTF8.GetString(response.Body.Span));
         response.ContentType.Should().Be(ScepContentTypes.PkiMessage);
         var reply = PkiMessage.Decode(response.Body);
@@ -119,13 +131,46 @@ public sealed class ServerHarness : IDisposable
         return reply;
     }
 
+    /// <summary>Request parameters for <paramref name="signer"/>, encrypted to this server's decryption certificate unless told otherwise, signed now.</summary>
+    public PkiRequestParameters Parameters(
+        TestCredential signer,
+        X509Certificate2? recipient = null,
+        ContentEncryptionAlgorithm encryption = ContentEncryptionAlgorithm.Aes128Cbc,
+        HashAlgorithmName? digest = null,
+        string? transactionId = null,
+        IReadOnlyList<AsnEncodedData>? attributes = null,
+        ReadOnlyMemory<byte> senderNonce = default) => new()
+        {
+            TransactionId = transactionId ?? ScepTransactionId.CreateRandom(),
+            SenderNonce = senderNonce,
+            SignerCertificate = signer.Certificate,
+            SignerKey = signer.Key,
+            RecipientCertificate = recipient ?? Credentials.DecryptionCertificate,
+            ContentEncryption = encryption,
+            DigestAlgorithm = digest ?? HashAlgorithmName.SHA256,
+            SigningTime = Now,
+            AdditionalSignedAttributes = attributes ?? [],
+        };
+
+    /// <summary>
+    /// Enrolls <c>CN=<paramref name="commonName"/></c> on the CA-mode alias <c>scep</c> and returns the issued
+    /// certificate with its key: a certificate this CA issued, for renewal tests.
+    /// </summary>
+    public async Task<TestCredential> IssueAsync(string commonName, int keySlot)
+    {
+        Entities.Add(commonName, "code-" + commonName);
+        var client = NewClient("CN=" + commonName, "code-" + commonName, keySlot);
+        var issued = client.IssuedFrom(await client.EnrollAsync("scep"));
+        return new TestCredential(issued, client.Signer.Key);
+    }
+
     /// <summary>A fresh client (own key, self-signed signer) and its PKCSReq.</summary>
-    public EnrollingClient NewClient(string subject, string? challenge, int keySlot = 10, ContentEncryptionAlgorithm encryption = ContentEncryptionAlgorithm.Aes128Cbc, HashAlgorithmName? digest = null, string? transactionId = null)
+    public EnrollingClient NewClient(string subject, string? challenge, int keySlot = 10, ContentEncryptionAlgorithm encryption = ContentEncryptionAlgorithm.Aes128Cbc, HashAlgorithmName? digest = null, string? transactionId = null, X509Certificate2? recipient = null)
     {
         var key = TestPki.CachedRsa(keySlot);
         var signer = TestPki.CreateSelfSigned(subject, key);
         var csr = Scenario.Csr(subject, key, challenge);
-        return new EnrollingClient(this, signer, csr, Scenario.RequestParameters(signer, Credentials.DecryptionCertificate, encryption, digest, transactionId));
+        return new EnrollingClient(this, signer, csr, Scenario.RequestParameters(signer, recipient ?? Credentials.DecryptionCertificate, encryption, digest, transactionId));
     }
 
     public void Dispose() => _provider.Dispose();
@@ -157,6 +202,7 @@ public sealed class EnrollingClient(ServerHarness server, TestCredential signer,
 
     private PkiRequestParameters WithTime(PkiRequestParameters p) => new()
     {
+        AdditionalSignedAttributes = p.AdditionalSignedAttributes,
         TransactionId = p.TransactionId,
         SignerCertificate = p.SignerCertificate,
         SignerKey = p.SignerKey,
@@ -166,4 +212,30 @@ public sealed class EnrollingClient(ServerHarness server, TestCredential signer,
         KeyTransport = p.KeyTransport,
         SigningTime = server.Now,
     };
+}
+
+/// <summary>An <see cref="IMeterFactory"/> whose meters are scoped to it, so collectors see only this harness's measurements.</summary>
+internal sealed class TestMeterFactory : IMeterFactory
+{
+    private readonly List<Meter> _meters = [];
+
+    public Meter Create(MeterOptions options)
+    {
+        var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+        lock (_meters)
+        {
+            _meters.Add(meter);
+        }
+
+        return meter;
+    }
+
+    public void Dispose()
+    {
+        lock (_meters)
+        {
+            _meters.ForEach(m => m.Dispose());
+            _meters.Clear();
+        }
+    }
 }

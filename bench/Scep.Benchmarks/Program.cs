@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Scep.Benchmarks.CodecBenchmarks).Assembly).Run(args);

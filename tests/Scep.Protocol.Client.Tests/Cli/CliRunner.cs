@@ -1,0 +1,61 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Scep.Cli;
+using Scep.Protocol.Client.Tests.Fakes;
+
+namespace Scep.Protocol.Client.Tests.Cli;
+
+public sealed record CliRun(int ExitCode, string Output, string Error);
+
+/// <summary>Runs the scep command line in-process, with its HTTP going to a given handler and a clock that never waits.</summary>
+public static class CliRunner
+{
+    public const string Url = "http://127.0.0.1/scep";
+
+    /// <summary>Runs against <paramref name="handler"/> on a clock that never waits; against a real server (null handler) on the system clock.</summary>
+    public static async Task<CliRun> RunAsync(HttpMessageHandler? handler, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(output, error)
+        {
+            HandlerFactory = handler is null ? null : () => new SharedHandler(handler),
+            Time = handler is null ? TimeProvider.System : new AutoAdvancingTimeProvider(FakeScepServer.Now),
+        };
+        var exit = await ScepCommandLine.RunAsync(args, environment, CancellationToken.None);
+        return new CliRun(exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Lets the command dispose its HttpClient without disposing the test's handler.</summary>
+    private sealed class SharedHandler(HttpMessageHandler inner) : HttpMessageHandler
+    {
+        private readonly HttpMessageInvoker _invoker = new(inner, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            _invoker.SendAsync(request, cancellationToken);
+    }
+}
+
+/// <summary>A temporary directory for a test's output files.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "scep-cli-test-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
