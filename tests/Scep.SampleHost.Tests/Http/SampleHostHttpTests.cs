@@ -71,6 +71,17 @@ public class SampleHostHttpTests
     }
 
     [Test]
+    public async Task GetCaCertChain_LegacyOperation_ReturnsTheCaAsACertificatesOnlyMessage()
+    {
+        var response = await _host.Client("/ejbca/publicweb/apply/scep/pkiclient.exe").GetAsync("GetCACertChain");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be(ScepContentTypes.CaRaCertificateChain);
+        DegenerateCertificateSet.Decode(await response.Content.ReadAsByteArrayAsync()).Certificates.Should().ContainSingle()
+            .Which.RawData.Should().Equal(_ca.RawData);
+    }
+
+    [Test]
     public async Task UnknownAlias_Answers404()
     {
         var response = await _host.Client("/scep/no-such-alias/pkiclient.exe").GetAsync("GetCACaps");
@@ -314,9 +325,14 @@ public class SampleHostHttpTests
         error.ToString().Should().Contain("No pending request FFFF").And.Contain("--password is required").And.Contain("Unknown revocation reason 'bored'");
     }
 
-    internal static void ShouldChainTo(X509Certificate2 certificate, X509Certificate2 ca)
+    internal static void ShouldChainTo(X509Certificate2 certificate, X509Certificate2 ca, DateTimeOffset? at = null)
     {
         using var chain = new X509Chain();
+        if (at is { } time)
+        {
+            chain.ChainPolicy.VerificationTime = time.UtcDateTime;
+        }
+
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
