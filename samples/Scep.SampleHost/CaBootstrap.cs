@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
 
 namespace Scep.SampleHost;
 
@@ -15,10 +16,10 @@ public sealed class CaBootstrap
 
     private readonly SampleHostOptions _options;
 
-    public CaBootstrap(SampleHostOptions options)
+    public CaBootstrap(IOptions<SampleHostOptions> options)
     {
-        _options = options;
-        DataDirectory = Path.GetFullPath(options.DataDirectory);
+        _options = options.Value;
+        DataDirectory = Path.GetFullPath(_options.DataDirectory);
     }
 
     public string DataDirectory { get; }
@@ -28,34 +29,43 @@ public sealed class CaBootstrap
     public string NextCaPath => Path.Combine(DataDirectory, NextCaFileName);
 
     /// <summary>Loads the CA, creating the data folder and the CA first if they are missing.</summary>
+    /// <param name="time">The clock for a new CA's validity.</param>
     /// <param name="created">Whether this call created the CA.</param>
-    public (X509Certificate2 Certificate, RSA Key) LoadOrCreate(TimeProvider time, out bool created)
+    public CaKey LoadOrCreate(TimeProvider time, out bool created)
     {
         Directory.CreateDirectory(DataDirectory);
         var passphrase = Passphrase(createIfMissing: true);
-        created = !File.Exists(CaPath);
-        if (created)
+        created = false;
+        if (!File.Exists(CaPath))
         {
-            using var ca = CreateCa(_options.CaSubject, time.GetUtcNow(), null);
-            WritePkcs12(CaPath, ca, passphrase);
+            using var ca = CreateCa(_options.CaSubject, time.GetUtcNow());
+            created = TryWritePkcs12(CaPath, ca, passphrase);
         }
 
         return Load(CaPath, passphrase);
     }
 
     /// <summary>The next CA (after <c>rollover-ca</c>), or null.</summary>
-    public (X509Certificate2 Certificate, RSA Key)? LoadNext() =>
+    public CaKey? LoadNext() =>
         File.Exists(NextCaPath) ? Load(NextCaPath, Passphrase(createIfMissing: false)) : null;
 
     /// <summary>Creates the next CA certificate (a new key), valid from now, and stores it beside the current one.</summary>
-    public X509Certificate2 CreateNext(TimeProvider time, string? subject = null)
+    /// <returns>The next CA, or null when one exists already.</returns>
+    public CaKey? CreateNext(TimeProvider time)
     {
-        using var next = CreateCa(subject ?? _options.CaSubject, time.GetUtcNow(), null);
-        WritePkcs12(NextCaPath, next, Passphrase(createIfMissing: false));
-        return X509CertificateLoader.LoadCertificate(next.RawData);
+        var passphrase = Passphrase(createIfMissing: false);
+        using (var next = CreateCa(_options.CaSubject, time.GetUtcNow()))
+        {
+            if (!TryWritePkcs12(NextCaPath, next, passphrase))
+            {
+                return null;
+            }
+        }
+
+        return Load(NextCaPath, passphrase);
     }
 
-    private X509Certificate2 CreateCa(string subject, DateTimeOffset now, X509Certificate2? _)
+    private X509Certificate2 CreateCa(string subject, DateTimeOffset now)
     {
         using var key = RSA.Create(_options.CaKeySize);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -67,24 +77,39 @@ public sealed class CaBootstrap
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(_options.CaValidityYears));
     }
 
-    private static void WritePkcs12(string path, X509Certificate2 certificate, string passphrase)
+    /// <summary>Writes the file unless it exists (another process may be creating it at the same moment).</summary>
+    private static bool TryWritePkcs12(string path, X509Certificate2 certificate, string passphrase)
     {
         var bytes = certificate.Export(X509ContentType.Pkcs12, passphrase);
-        var temporary = path + ".tmp";
+        return TryCreateFile(path, bytes);
+    }
+
+    private static bool TryCreateFile(string path, byte[] bytes)
+    {
+        var temporary = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllBytes(temporary, bytes);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        File.Move(temporary, path, overwrite: false);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(temporary);
+            return false;
+        }
     }
 
-    private static (X509Certificate2, RSA) Load(string path, string passphrase)
+    private static CaKey Load(string path, string passphrase)
     {
-        var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, passphrase, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
-        var key = certificate.GetRSAPrivateKey() ?? throw new InvalidOperationException($"{path} holds no RSA private key.");
-        return (X509CertificateLoader.LoadCertificate(certificate.RawData), key);
+        using var withKey = X509CertificateLoader.LoadPkcs12FromFile(path, passphrase, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+        var key = withKey.GetRSAPrivateKey() ?? throw new InvalidOperationException($"{path} holds no RSA private key.");
+        return new CaKey(X509CertificateLoader.LoadCertificate(withKey.RawData), key);
     }
 
     /// <summary>The passphrase: configuration, else the environment variable, else the generated file (created once).</summary>
@@ -102,23 +127,27 @@ public sealed class CaBootstrap
         }
 
         var file = Path.Combine(DataDirectory, PassphraseFileName);
-        if (File.Exists(file))
+        if (!File.Exists(file))
         {
-            return File.ReadAllText(file).Trim();
+            if (!createIfMissing || File.Exists(CaPath))
+            {
+                throw new InvalidOperationException($"The CA passphrase is not set: configure SampleHost:CaPassphrase or {PassphraseVariable}.");
+            }
+
+            TryCreateFile(file, System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
         }
 
-        if (!createIfMissing || File.Exists(CaPath))
-        {
-            throw new InvalidOperationException($"The CA passphrase is not set: configure SampleHost:CaPassphrase or {PassphraseVariable}.");
-        }
-
-        var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
-        File.WriteAllText(file, generated);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return generated;
+        return File.ReadAllText(file).Trim();
     }
+}
+
+/// <summary>A CA certificate with its private key.</summary>
+/// <param name="Certificate">The CA certificate.</param>
+/// <param name="Key">Its RSA key.</param>
+public sealed record CaKey(X509Certificate2 Certificate, RSA Key)
+{
+    /// <summary>SHA-256 of the certificate, hex: how the database names this CA.</summary>
+    public string Id { get; } = IdOf(Certificate);
+
+    public static string IdOf(X509Certificate2 certificate) => certificate.GetCertHashString(HashAlgorithmName.SHA256);
 }

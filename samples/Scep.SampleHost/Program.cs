@@ -1,37 +1,71 @@
 using System;
+using System.Threading;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scep.Protocol.AspNetCore;
-using Scep.Protocol.Server;
-using Scep.Protocol.Server.InMemory;
 using Scep.SampleHost;
+using Scep.SampleHost.Storage;
+
+// `dotnet run --project samples/Scep.SampleHost -- <command>`: an admin command on the same data folder and database.
+if (AdminCommands.IsCommand(args))
+{
+    return await AdminCommands.RunAsync(args, Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(args);
-var hostOptions = builder.Configuration.GetSection("SampleHost").Get<SampleHostOptions>() ?? new SampleHostOptions();
-var bootstrap = new CaBootstrap(hostOptions);
-var (caCertificate, caKey) = bootstrap.LoadOrCreate(TimeProvider.System, out _);
-
-builder.Services.AddSingleton(sp => new InMemoryEnrollmentAuthority(sp.GetRequiredService<TimeProvider>()) { Validity = TimeSpan.FromDays(hostOptions.CertificateValidityDays) });
-builder.Services.Configure<ScepServerOptions>(builder.Configuration.GetSection("Scep"));
-builder.Services.AddScepServer()
-    .AddEnrollmentAuthority<InMemoryEnrollmentAuthority>()
-    .AddCrlSource<InMemoryEnrollmentAuthority>()
-    .AddEndEntityStore<InMemoryEndEntityStore>()
-    .AddCredentials("default", ScepCaCredentials.ForCa(caCertificate, caKey));
-builder.Services.AddHealthChecks();
+builder.Services.AddSampleHostScep(builder.Configuration);
+builder.Services.AddHttpLogging(options =>
+{
+    // Never the query: a GET PKIOperation carries the whole pkiMessage there.
+    options.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+    options.CombineLogs = true;
+});
 
 var app = builder.Build();
-app.Services.GetRequiredService<InMemoryEnrollmentAuthority>().AddIssuer(caCertificate, caKey);
+await app.Services.InitializeSampleHostAsync(CancellationToken.None);
+var hostOptions = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
+var cas = app.Services.GetRequiredService<CaKeyRing>();
+var database = app.Services.GetRequiredService<ScepDatabase>();
+var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Scep.SampleHost");
+StartupLog.DataFolder(logger, app.Services.GetRequiredService<CaBootstrap>().DataDirectory, cas.CreatedCa ? "created" : "loaded", cas.Current.Certificate.Subject, cas.Current.Id);
+StartupLog.Database(logger, database.ProviderName, database.Location);
+
+if (hostOptions.RequestLogging)
+{
+    app.UseHttpLogging();
+}
+
 app.MapHealthChecks("/health");
+if (hostOptions.Metrics)
+{
+    var metrics = app.Services.GetRequiredService<PrometheusMetrics>();
+    app.MapGet("/metrics", () => Results.Text(metrics.Render(), PrometheusMetrics.ContentType));
+}
+
 app.MapScep("/scep/pkiclient.exe", "scep");
+app.MapScep("/cgi-bin/pkiclient.exe", "scep"); // RFC 8894 §4.1's default path, which clients use when given only a host
 app.MapScep("/scep/{alias}/pkiclient.exe");
 app.MapScep("/ejbca/publicweb/apply/scep/pkiclient.exe", "scep");
 app.MapScep("/ejbca/publicweb/apply/scep/{alias}/pkiclient.exe");
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program
 {
+}
+
+/// <summary>What the host says when it starts (never a passphrase or code).</summary>
+internal static partial class StartupLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Data folder {DataDirectory}: CA {CaState}, {Subject}, SHA-256 {Fingerprint}")]
+    public static partial void DataFolder(ILogger logger, string dataDirectory, string caState, string subject, string fingerprint);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Database: {Provider} at {Location}")]
+    public static partial void Database(ILogger logger, string provider, string location);
 }

@@ -1,9 +1,15 @@
+using System;
+using System.Collections.Generic;
+
 namespace Scep.SampleHost;
 
-/// <summary>The sample host's own settings (section <c>SampleHost</c>).</summary>
+/// <summary>The sample host's own settings (section <c>SampleHost</c>); docs/configuration.md lists them all.</summary>
 public sealed class SampleHostOptions
 {
-    /// <summary>Where the CA, its passphrase file (when generated) and the database live. Default <c>./scep-data</c>.</summary>
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "SampleHost";
+
+    /// <summary>Where the CA, its passphrase file (when generated) and the SQLite database live. Default <c>scep-data</c>, relative to the working directory.</summary>
     public string DataDirectory { get; set; } = "scep-data";
 
     /// <summary>The CA's subject when the host creates it.</summary>
@@ -20,4 +26,32 @@ public sealed class SampleHostOptions
 
     /// <summary>Validity of issued certificates, in days.</summary>
     public int CertificateValidityDays { get; set; } = 365;
+
+    /// <summary>How long a CRL is valid (its nextUpdate), in hours. A cached CRL is rebuilt when half of it has passed, or after a revocation.</summary>
+    public int CrlValidityHours { get; set; } = 24;
+
+    /// <summary>Aliases whose enrollments wait for <c>approve ID</c> (PENDING, then CertPoll) instead of being issued at once. Default: none.</summary>
+    public IList<string> ApprovalAliases { get; } = new List<string>();
+
+    /// <summary>One log line per HTTP request (method, path, status, duration; never the query, which carries the pkiMessage). Default: true.</summary>
+    public bool RequestLogging { get; set; } = true;
+
+    /// <summary>Serve the pipeline's metrics in Prometheus text format on <c>/metrics</c>. Default: true.</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>The SQLite file name inside <see cref="DataDirectory"/> (used when no <c>ConnectionStrings:Scep</c> is set).</summary>
+    public string SqliteFileName { get; set; } = "scep.db";
+
+    internal bool RequiresApproval(string alias)
+    {
+        foreach (var name in ApprovalAliases)
+        {
+            if (string.Equals(name, alias, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

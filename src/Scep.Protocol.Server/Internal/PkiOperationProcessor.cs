@@ -19,6 +19,13 @@ internal sealed class PkiOperationProcessor
     /// <summary>The one reason CA mode gives for a wrong code, an unknown user and a wrong status alike (EJBCA).</summary>
     internal const string CaModeRefusal = "The end entity is unknown, its status does not allow enrollment, or the challenge password is wrong.";
 
+    /// <summary>
+    /// The <see cref="EndEntity.ProfileData"/> key that marks an entity whose request awaits approval, as
+    /// "{alias}\n{transactionID}": while that transaction is pending the entity's reservation does not go stale,
+    /// so its one-time code cannot start a second request. Removed when the entity's status changes.
+    /// </summary>
+    internal const string AwaitingApprovalKey = "scep:awaiting-approval";
+
     private readonly IEnrollmentAuthority _authority;
     private readonly IEndEntityStore? _entities;
     private readonly IScepTransactionStore _transactions;
@@ -258,9 +265,12 @@ internal sealed class PkiOperationProcessor
             var store = _entities ?? throw new InvalidOperationException("CA mode needs an IEndEntityStore.");
             var entity = csr.CommonName is { Length: > 0 } cn ? await store.FindAsync(cn, cancellationToken).ConfigureAwait(false) : null;
             var codeMatches = EnrollmentCode.Verify(entity?.EnrollmentCodeHash ?? DummyHash, csr.ChallengePassword ?? string.Empty);
+            var abandoned = entity is not null
+                && IsStale(entity.Status, entity.StatusChangedAt, EndEntityStatus.InProcess)
+                && !await IsAwaitingApprovalAsync(entity, cancellationToken).ConfigureAwait(false);
             var usable = entity is not null
                 && codeMatches
-                && (entity.Status == EndEntityStatus.New || IsStale(entity.Status, entity.StatusChangedAt, EndEntityStatus.InProcess))
+                && (entity.Status == EndEntityStatus.New || abandoned)
                 && (entity.Alias is null || entity.Alias.Equals(x.Alias.Name, StringComparison.OrdinalIgnoreCase));
             if (!usable)
             {
@@ -402,6 +412,7 @@ internal sealed class PkiOperationProcessor
                     return await AnswerFromCurrentAsync(x, record, cancellationToken).ConfigureAwait(false);
                 }
 
+                await MarkAwaitingApprovalAsync(entity, record, cancellationToken).ConfigureAwait(false);
                 return x.Pending();
             default:
                 var pendingRefused = decision.Outcome == EnrollmentOutcome.Pending;
@@ -584,7 +595,45 @@ internal sealed class PkiOperationProcessor
             return;
         }
 
-        await _entities.TryUpdateAsync(current with { Status = status, StatusChangedAt = now, Version = current.Version + 1 }, current.Version, cancellationToken).ConfigureAwait(false);
+        var profile = current.ProfileData;
+        if (profile.ContainsKey(AwaitingApprovalKey))
+        {
+            profile = profile.Where(p => p.Key != AwaitingApprovalKey).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        }
+
+        await _entities.TryUpdateAsync(current with { Status = status, StatusChangedAt = now, ProfileData = profile, Version = current.Version + 1 }, current.Version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Notes on the reserved entity that its request awaits approval (see <see cref="AwaitingApprovalKey"/>).</summary>
+    private async ValueTask MarkAwaitingApprovalAsync(EndEntity? reserved, ScepTransaction record, CancellationToken cancellationToken)
+    {
+        if (reserved is null || _entities is null)
+        {
+            return;
+        }
+
+        var marker = record.Alias + "\n" + record.TransactionId;
+        var current = await _entities.FindAsync(reserved.Username, cancellationToken).ConfigureAwait(false);
+        if (current is null || current.Status != EndEntityStatus.InProcess
+            || (current.ProfileData.TryGetValue(AwaitingApprovalKey, out var existing) && existing == marker))
+        {
+            return;
+        }
+
+        var profile = new Dictionary<string, string>(current.ProfileData, StringComparer.Ordinal) { [AwaitingApprovalKey] = marker };
+        await _entities.TryUpdateAsync(current with { ProfileData = profile, Version = current.Version + 1 }, current.Version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the entity's reservation belongs to a request that still awaits approval.</summary>
+    private async ValueTask<bool> IsAwaitingApprovalAsync(EndEntity entity, CancellationToken cancellationToken)
+    {
+        if (!entity.ProfileData.TryGetValue(AwaitingApprovalKey, out var marker) || marker.Split('\n') is not [var alias, var transactionId])
+        {
+            return false;
+        }
+
+        var transaction = await _transactions.FindAsync(alias, transactionId, cancellationToken).ConfigureAwait(false);
+        return transaction is { State: ScepTransactionState.Pending };
     }
 
     private bool IsStale(DateTimeOffset updatedAt) => _time.GetUtcNow() - updatedAt > _staleAfter;

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Scep.SampleHost;
+
+/// <summary>Issues end-entity certificates and CRLs with a <see cref="CaKey"/>.</summary>
+internal static class CertificateFactory
+{
+    private const string SubjectAlternativeNameOid = "2.5.29.17";
+    private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>An end-entity certificate: keyUsage digitalSignature + keyEncipherment, EKU clientAuth, the requested subjectAltName, a random 16-byte serial.</summary>
+    public static X509Certificate2 Issue(CaKey ca, X500DistinguishedName subject, PublicKey publicKey, IEnumerable<X509Extension> requestedExtensions, TimeSpan validity, DateTimeOffset now)
+    {
+        var request = new CertificateRequest(subject, publicKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(ClientAuthenticationOid)], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(publicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca.Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        foreach (var requested in requestedExtensions.Where(e => e.Oid?.Value == SubjectAlternativeNameOid).Take(1))
+        {
+            request.CertificateExtensions.Add(requested);
+        }
+
+        var notAfter = now + validity < ca.Certificate.NotAfter ? now + validity : new DateTimeOffset(ca.Certificate.NotAfter);
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] = (byte)((serial[0] & 0x7F) | 0x01); // positive, and no leading zero byte to strip
+        using var certificate = request.Create(ca.Certificate.SubjectName, X509SignatureGenerator.CreateForRSA(ca.Key, RSASignaturePadding.Pkcs1), now.AddMinutes(-5), notAfter, serial);
+        return X509CertificateLoader.LoadCertificate(certificate.RawData);
+    }
+
+    /// <summary>A CRL of <paramref name="ca"/> listing <paramref name="revoked"/>.</summary>
+    public static byte[] BuildCrl(CaKey ca, IEnumerable<RevokedEntry> revoked, long number, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var entry in revoked)
+        {
+            builder.AddEntry(Convert.FromHexString(entry.Serial), entry.RevokedAt, entry.Reason);
+        }
+
+        return builder.Build(
+            ca.Certificate.SubjectName,
+            X509SignatureGenerator.CreateForRSA(ca.Key, RSASignaturePadding.Pkcs1),
+            new BigInteger(number),
+            nextUpdate,
+            HashAlgorithmName.SHA256,
+            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca.Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false),
+            thisUpdate);
+    }
+}
+
+/// <summary>One CRL entry.</summary>
+public sealed record RevokedEntry(string Serial, DateTimeOffset RevokedAt, X509RevocationReason? Reason);

@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Data;
+using System.Data.Common;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Scep.SampleHost.Storage;
+
+/// <summary>
+/// The sample host's database: end entities, SCEP transactions, issued certificates, revocations, pending
+/// requests and CRLs. Two providers share every query (plain SQL that SQLite and PostgreSQL both run:
+/// <c>ON CONFLICT</c>, <c>RETURNING</c>, compare-and-swap <c>UPDATE ... WHERE version = @v</c>); only the schema types
+/// and the connection differ. The schema is created on start, idempotently.
+/// </summary>
+public abstract class ScepDatabase : IAsyncDisposable
+{
+    /// <summary>"SQLite" or "PostgreSQL".</summary>
+    public abstract string ProviderName { get; }
+
+    /// <summary>Where the data is, without secrets (a path, or host and database).</summary>
+    public abstract string Location { get; }
+
+    /// <summary>The SQLite file in the data folder, or PostgreSQL when <paramref name="connectionString"/> is set.</summary>
+    public static ScepDatabase Create(string dataDirectory, string sqliteFileName, string? connectionString) =>
+        string.IsNullOrWhiteSpace(connectionString)
+            ? new SqliteScepDatabase(Path.Combine(dataDirectory, sqliteFileName))
+            : new PostgresScepDatabase(connectionString);
+
+    /// <summary>Creates the tables that do not exist yet.</summary>
+    public abstract ValueTask InitializeAsync(CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>An open connection (the caller disposes it).</summary>
+    internal abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The isolation of <see cref="InTransactionAsync"/>: SQLite's Serializable is <c>BEGIN IMMEDIATE</c> (the write lock
+    /// first, so no transaction fails half-way); PostgreSQL's Read Committed re-checks an <c>UPDATE</c>'s condition
+    /// after waiting for a row lock, which is what the compare-and-swap statements need.
+    /// </summary>
+    internal abstract IsolationLevel WriteIsolation { get; }
+
+    /// <summary>Whether the exception is a primary-key or unique-constraint violation.</summary>
+    internal abstract bool IsUniqueViolation(DbException exception);
+
+    internal async ValueTask<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await ExecuteAsync(connection, null, sql, parameters, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static async ValueTask<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, transaction, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal async ValueTask<List<T>> QueryAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await QueryAsync(connection, null, sql, parameters, read, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal static async ValueTask<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var command = Command(connection, transaction, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var rows = new List<T>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(read(reader));
+                }
+
+                return rows;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction (SQLite: <c>BEGIN IMMEDIATE</c>); commits unless it throws.</summary>
+    internal async ValueTask<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(WriteIsolation, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var result = await work(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+        }
+    }
+
+    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    {
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // every statement is a constant of this assembly; values are parameters
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            if (value is byte[])
+            {
+                parameter.DbType = DbType.Binary;
+            }
+
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    internal static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    internal static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    internal static byte[]? NullableBytes(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);
+
+    internal static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+
+    internal static DateTimeOffset? Time(long? ticks) => ticks is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+
+    /// <summary>The tables; <c>{blob}</c> and <c>{int}</c> are replaced by the provider's types.</summary>
+    internal static readonly string[] Schema =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS end_entities (
+            username TEXT NOT NULL PRIMARY KEY,
+            code_hash TEXT NULL,
+            status {int} NOT NULL,
+            subject_dn TEXT NULL,
+            alias TEXT NULL,
+            profile_data TEXT NOT NULL,
+            status_changed_at {int} NOT NULL,
+            created_at {int} NOT NULL,
+            version {int} NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS scep_transactions (
+            alias_key TEXT NOT NULL,
+            transaction_id TEXT NOT NULL,
+            state {int} NOT NULL,
+            username TEXT NULL,
+            created_at {int} NOT NULL,
+            updated_at {int} NOT NULL,
+            record TEXT NOT NULL,
+            version {int} NOT NULL,
+            PRIMARY KEY (alias_key, transaction_id))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS certificates (
+            serial TEXT NOT NULL PRIMARY KEY,
+            issuer_id TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            username TEXT NULL,
+            alias TEXT NULL,
+            transaction_id TEXT NULL,
+            not_before {int} NOT NULL,
+            not_after {int} NOT NULL,
+            issued_at {int} NOT NULL,
+            der {blob} NOT NULL,
+            revoked_at {int} NULL,
+            revocation_reason {int} NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS certificates_revoked ON certificates (issuer_id, revoked_at)",
+        """
+        CREATE TABLE IF NOT EXISTS pending_requests (
+            id TEXT NOT NULL PRIMARY KEY,
+            alias TEXT NOT NULL,
+            issuer_id TEXT NOT NULL,
+            transaction_id TEXT NOT NULL,
+            username TEXT NULL,
+            subject TEXT NOT NULL,
+            subject_der {blob} NOT NULL,
+            csr {blob} NOT NULL,
+            requested_at {int} NOT NULL,
+            state {int} NOT NULL,
+            reason TEXT NULL,
+            certificate_serial TEXT NULL,
+            decided_at {int} NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS crl_state (
+            issuer_id TEXT NOT NULL PRIMARY KEY,
+            crl_number {int} NOT NULL,
+            revision {int} NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS crls (
+            issuer_id TEXT NOT NULL PRIMARY KEY,
+            crl_number {int} NOT NULL,
+            revision {int} NOT NULL,
+            this_update {int} NOT NULL,
+            next_update {int} NOT NULL,
+            der {blob} NOT NULL)
+        """,
+    ];
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Data.Common;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Data.Sqlite;
+
+namespace Scep.SampleHost.Storage;
+
+/// <summary>
+/// The default store: one SQLite file in the data folder, in WAL mode with a busy timeout, so that admin
+/// commands (another process) read and write while the server runs.
+/// </summary>
+public sealed class SqliteScepDatabase : ScepDatabase
+{
+    private const int BusyTimeoutSeconds = 30;
+    private readonly string _connectionString;
+
+    public SqliteScepDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = BusyTimeoutSeconds,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public override string ProviderName => "SQLite";
+
+    public override string Location => Path;
+
+    public override async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // WAL is a property of the file: set once, kept by every later connection.
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", [], cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                foreach (var statement in Schema)
+                {
+                    await ExecuteAsync(connection, transaction, statement.Replace("{int}", "INTEGER", StringComparison.Ordinal).Replace("{blob}", "BLOB", StringComparison.Ordinal), [], cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        // Closes this file's pooled connections (and so its WAL handles); other databases' pools stay.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+
+    internal override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Wait (in SQLite itself) instead of failing when another process holds the write lock.
+            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout={BusyTimeoutSeconds * 1000}; PRAGMA synchronous=NORMAL", [], cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    internal override System.Data.IsolationLevel WriteIsolation => System.Data.IsolationLevel.Serializable;
+
+    internal override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
+}
