@@ -128,7 +128,7 @@ public sealed class NextCaCertificates
         ArgumentNullException.ThrowIfNull(currentCertificates);
         var signer = currentCertificates.FirstOrDefault(_signer.Identifies)
             ?? throw new ScepException(ScepError.SignerCertificateNotFound, "The GetNextCACert reply is not signed by a current CA or RA certificate.");
-        SignedDataVerifier.Verify(_signedData, _signer, signer, policy ?? ScepAlgorithmPolicy.Default);
+        SignedDataVerifier.Verify(_signedData, _signer, CertificateFacts.SubjectPublicKeyInfo(signer), policy ?? ScepAlgorithmPolicy.Default);
         return signer;
     }
 

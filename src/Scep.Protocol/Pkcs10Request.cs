@@ -249,7 +249,7 @@ public sealed class Pkcs10Request
     /// <exception cref="ScepException"><see cref="ScepError.InvalidProofOfPossession"/> (badMessageCheck) or <see cref="ScepError.UnsupportedAlgorithm"/> (badAlg).</exception>
     public void VerifyProofOfPossession()
     {
-        if (!Signatures.VerifyData(PublicKey, _signatureAlgorithm, null, _requestInfo.Span, _signature.Span))
+        if (!Signatures.VerifyData(_subjectPublicKeyInfo.Span, _signatureAlgorithm, null, _requestInfo.Span, _signature.Span))
         {
             throw new ScepException(ScepError.InvalidProofOfPossession, "The PKCS#10 request's signature does not verify with its own public key.");
         }
@@ -261,7 +261,7 @@ public sealed class Pkcs10Request
     public bool HasSamePublicKeyAs(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return certificate.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(_subjectPublicKeyInfo.Span);
+        return CertificateFacts.SubjectPublicKeyInfo(certificate).Span.SequenceEqual(_subjectPublicKeyInfo.Span);
     }
 
     /// <summary>A copy of the DER encoding.</summary>

@@ -167,7 +167,8 @@ public sealed class PkiEnvelope
         ArgumentNullException.ThrowIfNull(recipient);
         var oid = Algorithms.ContentEncryptionOid(algorithm);
         var padding = Algorithms.KeyTransportPadding(keyTransport);
-        using var rsa = recipient.GetRSAPublicKey()
+        // The key object belongs to this thread's cache (PublicKeyCache): used here at once, never disposed here.
+        var rsa = RecipientKey(recipient)
             ?? throw new ScepException(ScepError.UnsupportedAlgorithm, "The recipient certificate has no RSA key; SCEP key transport needs RSA.");
 
         // RFC 8017 §7.1.1 and §7.2.1: OAEP needs 2 hLen + 2 octets beside the message, PKCS#1 v1.5 needs 11.
@@ -228,6 +229,22 @@ public sealed class PkiEnvelope
         writer.PopSequence(Context0Constructed);
         writer.PopSequence();
         return Decode(writer.Encode());
+    }
+
+    private static RSA? RecipientKey(X509Certificate2 recipient)
+    {
+        try
+        {
+            return PublicKeyCache.Get(CertificateFacts.SubjectPublicKeyInfo(recipient).Span) as RSA;
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
     }
 
     private static void SetOddParity(byte[] key)

@@ -21,7 +21,7 @@ public static class RenewalDetection
     {
         ArgumentNullException.ThrowIfNull(signerCertificate);
         ArgumentNullException.ThrowIfNull(caCertificates);
-        var reusesKey = CertificateFacts.SubjectPublicKeyInfo(signerCertificate).AsSpan().SequenceEqual(requestedKey);
+        var reusesKey = CertificateFacts.SubjectPublicKeyInfo(signerCertificate).Span.SequenceEqual(requestedKey);
         foreach (var ca in caCertificates)
         {
             if (!ca.RawDataMemory.Span.SequenceEqual(signerCertificate.RawDataMemory.Span) && CertificateFacts.IsIssuedBy(signerCertificate, ca))

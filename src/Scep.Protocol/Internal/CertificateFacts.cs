@@ -121,18 +121,19 @@ internal static class CertificateFacts
         return value;
     }
 
-    /// <summary>The DER SubjectPublicKeyInfo of the certificate.</summary>
-    public static byte[] SubjectPublicKeyInfo(X509Certificate2 certificate) => certificate.PublicKey.ExportSubjectPublicKeyInfo();
+    /// <summary>The DER SubjectPublicKeyInfo of the certificate, read from its encoding (no key import).</summary>
+    public static ReadOnlyMemory<byte> SubjectPublicKeyInfo(X509Certificate2 certificate) =>
+        CertificateDer.TryParse(certificate.RawDataMemory)?.SubjectPublicKeyInfo ?? certificate.PublicKey.ExportSubjectPublicKeyInfo();
 
     /// <summary>Self-signed: issuer equals subject and the certificate's signature verifies with its own key.</summary>
     public static bool IsSelfSigned(X509Certificate2 certificate) =>
         NameEquals(certificate.IssuerName.RawData, certificate.SubjectName.RawData)
-        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, certificate.PublicKey);
+        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, SubjectPublicKeyInfo(certificate).Span);
 
     /// <summary>Whether <paramref name="issuer"/> issued <paramref name="certificate"/>: names chain and the signature verifies.</summary>
     public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 issuer) =>
         NameEquals(certificate.IssuerName.RawData, issuer.SubjectName.RawData)
-        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, issuer.PublicKey);
+        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, SubjectPublicKeyInfo(issuer).Span);
 
     public static X509Certificate2 Load(ReadOnlyMemory<byte> encoded)
     {

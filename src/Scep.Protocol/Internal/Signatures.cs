@@ -15,7 +15,17 @@ internal static class Signatures
     /// <param name="data">The signed bytes.</param>
     /// <param name="signature">The signature value.</param>
     /// <exception cref="ScepException">The algorithm is unknown (badAlg).</exception>
-    public static bool VerifyData(PublicKey key, AlgorithmIdentifier algorithm, HashAlgorithmName? hashWhenUnnamed, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    public static bool VerifyData(PublicKey key, AlgorithmIdentifier algorithm, HashAlgorithmName? hashWhenUnnamed, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
+        VerifyData(key.ExportSubjectPublicKeyInfo(), algorithm, hashWhenUnnamed, data, signature);
+
+    /// <summary>Verifies <paramref name="signature"/> over <paramref name="data"/> with the key of a SubjectPublicKeyInfo (imported once per thread, <see cref="PublicKeyCache"/>).</summary>
+    /// <param name="subjectPublicKeyInfo">The signer's DER SubjectPublicKeyInfo.</param>
+    /// <param name="algorithm">The signature AlgorithmIdentifier.</param>
+    /// <param name="hashWhenUnnamed">The hash to use when the identifier names none (rsaEncryption in a SignerInfo).</param>
+    /// <param name="data">The signed bytes.</param>
+    /// <param name="signature">The signature value.</param>
+    /// <exception cref="ScepException">The algorithm is unknown (badAlg).</exception>
+    public static bool VerifyData(ReadOnlySpan<byte> subjectPublicKeyInfo, AlgorithmIdentifier algorithm, HashAlgorithmName? hashWhenUnnamed, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         var (kind, hash) = Algorithms.SignatureFromOid(algorithm.Oid);
         hash ??= hashWhenUnnamed;
@@ -29,21 +39,12 @@ internal static class Signatures
             switch (kind)
             {
                 case SignatureKeyKind.Rsa:
-                    using (var rsa = key.GetRSAPublicKey())
-                    {
-                        return rsa is not null && rsa.VerifyData(data, signature, hash.Value, RSASignaturePadding.Pkcs1);
-                    }
+                    return PublicKeyCache.Get(subjectPublicKeyInfo) is RSA rsa && rsa.VerifyData(data, signature, hash.Value, RSASignaturePadding.Pkcs1);
 
                 default:
-                    if (hash.Value == HashAlgorithmName.MD5)
-                    {
-                        return false;
-                    }
-
-                    using (var ecdsa = key.GetECDsaPublicKey())
-                    {
-                        return ecdsa is not null && ecdsa.VerifyData(data, signature, hash.Value, DSASignatureFormat.Rfc3279DerSequence);
-                    }
+                    return hash.Value != HashAlgorithmName.MD5
+                        && PublicKeyCache.Get(subjectPublicKeyInfo) is ECDsa ecdsa
+                        && ecdsa.VerifyData(data, signature, hash.Value, DSASignatureFormat.Rfc3279DerSequence);
             }
         }
         catch (CryptographicException)
@@ -68,7 +69,11 @@ internal static class Signatures
     };
 
     /// <summary>Whether the signature of a SIGNED structure (certificate, CRL: RFC 5280 §4.1, §5.1) verifies with <paramref name="issuerKey"/>.</summary>
-    public static bool SignedStructureVerifies(ReadOnlyMemory<byte> signed, PublicKey issuerKey)
+    public static bool SignedStructureVerifies(ReadOnlyMemory<byte> signed, PublicKey issuerKey) =>
+        SignedStructureVerifies(signed, issuerKey.ExportSubjectPublicKeyInfo());
+
+    /// <summary>Whether the signature of a SIGNED structure verifies with the key of a DER SubjectPublicKeyInfo.</summary>
+    public static bool SignedStructureVerifies(ReadOnlyMemory<byte> signed, ReadOnlySpan<byte> issuerSubjectPublicKeyInfo)
     {
         try
         {
@@ -77,7 +82,7 @@ internal static class Signatures
             var tbs = sequence.ReadEncodedValue();
             var algorithm = AlgorithmIdentifier.Read(sequence);
             var signature = sequence.ReadBitString(out var unusedBits);
-            return unusedBits == 0 && VerifyData(issuerKey, algorithm, null, tbs.Span, signature);
+            return unusedBits == 0 && VerifyData(issuerSubjectPublicKeyInfo, algorithm, null, tbs.Span, signature);
         }
         catch (AsnContentException)
         {

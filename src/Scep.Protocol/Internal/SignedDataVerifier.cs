@@ -8,7 +8,7 @@ namespace Scep.Protocol.Internal;
 /// <summary>Verifies one SignerInfo of a SignedData (RFC 5652 §5.6).</summary>
 internal static class SignedDataVerifier
 {
-    public static void Verify(SignedDataAsn signedData, SignerInfoAsn signer, X509Certificate2 signerCertificate, ScepAlgorithmPolicy policy)
+    public static void Verify(SignedDataAsn signedData, SignerInfoAsn signer, ReadOnlyMemory<byte> signerSubjectPublicKeyInfo, ScepAlgorithmPolicy policy)
     {
         var digestOid = signer.DigestAlgorithm.Oid;
         var digest = Algorithms.DigestFromOid(digestOid)
@@ -77,7 +77,7 @@ internal static class SignedDataVerifier
         }
 
         var signedBytes = signer.SignedAttributesForSignature();
-        if (!Signatures.VerifyData(signerCertificate.PublicKey, signer.SignatureAlgorithm, digest, signedBytes, signer.Signature.Span))
+        if (!Signatures.VerifyData(signerSubjectPublicKeyInfo.Span, signer.SignatureAlgorithm, digest, signedBytes, signer.Signature.Span))
         {
             throw new ScepException(ScepError.SignatureInvalid, "The signature does not verify with the signer's certificate.");
         }

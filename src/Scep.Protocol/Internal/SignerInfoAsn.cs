@@ -129,4 +129,16 @@ internal sealed class SignerInfoAsn
 
         return SubjectKeyIdentifier is { } ski && CertificateFacts.SubjectKeyIdentifierEquals(certificate, ski.Span);
     }
+
+    /// <summary>Whether this SignerInfo names the certificate <paramref name="certificate"/> (read from its DER) as its signer.</summary>
+    public bool Identifies(CertificateDer certificate)
+    {
+        if (IssuerAndSerialNumber is { } issuerAndSerial)
+        {
+            return CertificateFacts.SerialEquals(issuerAndSerial.SerialNumber.Span, certificate.SerialNumber.Span)
+                && CertificateFacts.NameEquals(issuerAndSerial.IssuerRawData.Span, certificate.Issuer.Span);
+        }
+
+        return SubjectKeyIdentifier is { } ski && certificate.SubjectKeyIdentifier is { } own && own.Span.SequenceEqual(ski.Span);
+    }
 }
