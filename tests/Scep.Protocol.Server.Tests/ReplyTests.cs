@@ -84,6 +84,21 @@ public class ReplyTests
         reply.DigestAlgorithm.Should().Be(name);
     }
 
+    [Test]
+    public async Task Failure_ToARequestWithARefusedDigest_IsSignedWithADigestTheAliasAllows()
+    {
+        using var server = ServerHarness.Create(o =>
+        {
+            o.Aliases["ra"].DigestAlgorithms.Add(ScepDigest.Sha512);
+        });
+
+        var reply = await server.NewClient("CN=device-1", "ra-secret", digest: HashAlgorithmName.SHA1).EnrollAsync("ra");
+
+        reply.Status.Should().Be(PkiStatus.Failure);
+        reply.FailInfo.Should().Be(FailInfo.BadAlg);
+        reply.DigestAlgorithm.Should().Be(HashAlgorithmName.SHA512, "the alias accepts only SHA-512, so its replies use it too");
+    }
+
     [TestCase("SHA1", ScepDigest.Sha512)]
     [TestCase("SHA512", ScepDigest.Sha1)]
     public async Task Reply_WithAForcedDigest_UsesItWhateverTheRequestUsed(string requestDigest, ScepDigest forced)

@@ -46,7 +46,7 @@ internal sealed class AliasRuntime
         return CaCapabilities.Create(caps);
     }
 
-    /// <summary>The reply digest: forced, else the request's when this alias accepts it, else SHA-256.</summary>
+    /// <summary>The reply digest: forced, else the request's when this alias accepts it, else one the alias accepts (SHA-256 first).</summary>
     public HashAlgorithmName ReplyDigest(PkiMessage? request)
     {
         if (Options.ForcedReplyDigest is { } forced)
@@ -54,9 +54,21 @@ internal sealed class AliasRuntime
             return forced.ToHashAlgorithmName();
         }
 
-        return request is not null && Policy.DigestAlgorithms.Contains(request.DigestAlgorithm)
-            ? request.DigestAlgorithm
-            : HashAlgorithmName.SHA256;
+        if (request is not null && Policy.DigestAlgorithms.Contains(request.DigestAlgorithm))
+        {
+            return request.DigestAlgorithm;
+        }
+
+        // The request's digest is not one this alias accepts: answer with the first the alias does, SHA-256 first.
+        foreach (var preferred in (ReadOnlySpan<HashAlgorithmName>)[HashAlgorithmName.SHA256, HashAlgorithmName.SHA512, HashAlgorithmName.SHA384, HashAlgorithmName.SHA1, HashAlgorithmName.MD5])
+        {
+            if (Policy.DigestAlgorithms.Contains(preferred))
+            {
+                return preferred;
+            }
+        }
+
+        return HashAlgorithmName.SHA256;
     }
 
     /// <summary>The certificates after the issued one in a SUCCESS reply.</summary>
