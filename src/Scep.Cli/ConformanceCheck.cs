@@ -88,7 +88,7 @@ internal sealed class ConformanceCheck(HttpClient http, Uri endpoint, string? ch
         await CheckRenewalAsync(server, issued, cancellationToken).ConfigureAwait(false);
         await CheckCertPollAsync(server, cancellationToken).ConfigureAwait(false);
         await CheckGetCertAsync(server, issued, cancellationToken).ConfigureAwait(false);
-        await CheckGetCrlAsync(server, cancellationToken).ConfigureAwait(false);
+        await CheckGetCrlAsync(server, issued, cancellationToken).ConfigureAwait(false);
     }
 
     public void Print(TextWriter output)
@@ -587,12 +587,16 @@ internal sealed class ConformanceCheck(HttpClient http, Uri endpoint, string? ch
         }).ConfigureAwait(false);
     }
 
-    private async Task CheckGetCrlAsync(ScepServerInfo server, CancellationToken cancellationToken)
+    /// <summary>GetCRL for the certificate the check was issued (RFC 8894 §3.3.5: the CRL of its issuer), else for the issuing CA's own CRL.</summary>
+    private async Task CheckGetCrlAsync(ScepServerInfo server, Attempt issued, CancellationToken cancellationToken)
     {
         var client = new ScepClient(http, endpoint, Options());
+        var asked = issued.Result is { Status: EnrollmentStatus.Issued, Certificate: { } certificate }
+            ? IssuerAndSerialNumber.FromCertificate(certificate)
+            : QueryCommands.IssuingCaCrl(server.CaCertificates.IssuerCertificate);
         await QueryAsync("GetCRL", async () =>
         {
-            var reply = await client.GetCrlAsync(server, IssuerAndSerialNumber.FromCertificate(server.CaCertificates.IssuerCertificate), null, cancellationToken).ConfigureAwait(false);
+            var reply = await client.GetCrlAsync(server, asked, null, cancellationToken).ConfigureAwait(false);
             return reply.Status == PkiStatus.Success
                 ? (Verdict.Pass, $"CRL signed by {reply.CrlIssuer!.Subject}")
                 : (Verdict.NotSupported, "signed " + Describe(reply.Reply));
