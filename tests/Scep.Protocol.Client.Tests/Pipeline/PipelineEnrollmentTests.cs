@@ -1,5 +1,7 @@
 using System;
 using System.Linq;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using Scep.Protocol.Server;
 using Scep.Protocol.Tests.Infrastructure;
@@ -204,6 +206,31 @@ public class PipelineEnrollmentTests
         renewed.Request.MessageType.Should().Be(MessageType.PKCSReq);
         renewed.Certificate!.PublicKey.ExportSubjectPublicKeyInfo().Should().Equal(newKey.ExportSubjectPublicKeyInfo());
         renewed.Certificate.SerialNumber.Should().NotBe(issued.Certificate!.SerialNumber);
+    }
+
+    [TestCase(true, EnrollmentStatus.Failed)]
+    [TestCase(false, EnrollmentStatus.Issued)]
+    public async Task EnrollWithSignerAsync_EcKeyWithAnRsaTransportSigner_IsIssuedOnlyWhereTheAliasAllowsADifferentSignerKey(bool requireSameKey, EnrollmentStatus expected)
+    {
+        using var server = PipelineServer.Create(o => o.Aliases["ra"].RequireSignerKeyMatchesRequest = requireSameKey);
+        var client = server.Client("ra");
+        var info = await client.GetServerInfoAsync();
+        using var ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var csr = new Pkcs10RequestBuilder(new X500DistinguishedName("CN=ec-device")) { ChallengePassword = PipelineServer.RaChallenge }
+            .Build(ecKey, HashAlgorithmName.SHA256);
+        var transport = ScepSigner.CreateSelfSigned(TestPki.CachedRsa(725), csr.Subject, server.Clock.GetUtcNow());
+
+        var result = await client.EnrollWithSignerAsync(info, csr, transport);
+
+        result.Status.Should().Be(expected, result.ToString());
+        if (expected == EnrollmentStatus.Issued)
+        {
+            result.Certificate!.GetECDsaPublicKey().Should().NotBeNull("the certificate is for the EC key, found by its public key");
+        }
+        else
+        {
+            result.FailInfo.Should().Be(FailInfo.BadRequest, "RFC 8894 §2.3: the signer's key SHOULD be the requested key");
+        }
     }
 
     [TestCase("scep", "POST")]
