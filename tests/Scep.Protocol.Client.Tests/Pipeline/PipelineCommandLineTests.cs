@@ -1,5 +1,8 @@
 using System;
 using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using Scep.Protocol.Client.Tests.Cli;
 using Scep.Protocol.Client.Tests.Interop;
@@ -52,6 +55,53 @@ public class PipelineCommandLineTests
         await Snapshot.ShouldMatchAsync("check-pipeline.txt", run.Output);
         run.Output.Should().NotContain(" FAIL ");
         run.ExitCode.Should().Be(0, run.Error);
+    }
+
+    [Test]
+    public async Task EnrollThenPoll_PendingUntilTheAuthorityApproves_ExitsThreeThenZeroWithAVerifiedCertificate()
+    {
+        using var server = PipelineServer.Create();
+        server.Authority.RequireApproval = true;
+        server.AddEntity("cli-pending", "cli-code");
+        using var directory = new TempDirectory();
+        var url = PipelineServer.Endpoint("scep").ToString();
+
+        var enroll = await CliRunner.RunAsync(server.Http, server.Clock, "enroll", url, "--cn", "cli-pending", "--challenge", "cli-code", "-o", directory.Path);
+        var early = await CliRunner.RunAsync(server.Http, server.Clock, "poll", url, "--dir", directory.Path);
+        server.Authority.Approve(server.Authority.PendingReferences.Single());
+        var poll = await CliRunner.RunAsync(server.Http, server.Clock, "poll", url, "--dir", directory.Path);
+
+        enroll.ExitCode.Should().Be(3, enroll.Output + enroll.Error);
+        early.ExitCode.Should().Be(3, "nobody has decided yet");
+        poll.ExitCode.Should().Be(0, poll.Output + poll.Error);
+        var certificate = X509CertificateLoader.LoadCertificateFromFile(directory.File("cert.pem"));
+        certificate.Subject.Should().Be("CN=cli-pending");
+        CertificateSignature.IsIssuedBy(certificate, server.Ca.Certificate).Should().BeTrue();
+        using var key = RSA.Create();
+        key.ImportFromPem(await File.ReadAllTextAsync(directory.File("key.pem")));
+        certificate.PublicKey.ExportSubjectPublicKeyInfo().Should().Equal(key.ExportSubjectPublicKeyInfo(), "the certificate is for the key enroll wrote");
+    }
+
+    [Test]
+    public async Task Renew_AfterHalfTheValidity_WritesANewCertificateForANewKey()
+    {
+        using var server = PipelineServer.Create();
+        using var directory = new TempDirectory();
+        var oldKey = TestPki.CachedRsa(762);
+        var old = (await server.IssueAsync("cli-renewer", oldKey)).Certificate!;
+        await File.WriteAllTextAsync(directory.File("old.pem"), old.ExportCertificatePem());
+        await File.WriteAllTextAsync(directory.File("old-key.pem"), oldKey.ExportPkcs8PrivateKeyPem());
+        server.Time.Advance(TimeSpan.FromDays(200));
+
+        var run = await CliRunner.RunAsync(server.Http, server.Clock, "renew", PipelineServer.Endpoint("scep").ToString(),
+            "--cert", directory.File("old.pem"), "--key", directory.File("old-key.pem"), "-o", directory.File("new"));
+
+        run.ExitCode.Should().Be(0, run.Output + run.Error);
+        run.Output.Should().Contain("RenewalReq");
+        var renewed = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(directory.File("new"), "cert.pem"));
+        renewed.Subject.Should().Be("CN=cli-renewer");
+        renewed.SerialNumber.Should().NotBe(old.SerialNumber);
+        renewed.PublicKey.ExportSubjectPublicKeyInfo().Should().NotEqual(old.PublicKey.ExportSubjectPublicKeyInfo(), "renew makes a new key by default");
     }
 
     [Test]

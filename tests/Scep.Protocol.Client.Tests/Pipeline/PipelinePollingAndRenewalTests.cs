@@ -95,6 +95,56 @@ public class PipelinePollingAndRenewalTests
     }
 
     [Test]
+    public async Task PollAsync_ByGetOnAnAliasWithoutPost_IssuesAfterApproval()
+    {
+        using var server = PipelineServer.Create();
+        server.Authority.RequireApproval = true;
+        var client = server.Client("get-only");
+        var info = await client.GetServerInfoAsync();
+        var key = TestPki.CachedRsa(737);
+        var first = await client.EnrollAsync(info, PipelineServer.Csr(key, "CN=get-poller", PipelineServer.RaChallenge), key);
+
+        var result = await client.PollAsync(info, first.Transaction, Schedule, new ProgressHook(p =>
+        {
+            if (p.Attempt == 2)
+            {
+                server.Authority.Approve(server.Authority.PendingReferences.Single());
+            }
+        }));
+
+        result.Status.Should().Be(EnrollmentStatus.Issued, result.ToString());
+        server.Http.Exchanges.Where(e => e.Query.Contains("operation=PKIOperation", StringComparison.Ordinal)).Select(e => e.Method)
+            .Should().Equal("GET", "GET", "GET");
+    }
+
+    [Test]
+    public async Task PollAsync_PendingRenewal_IsIssuedToTheRenewingCertificateAfterApproval()
+    {
+        using var server = PipelineServer.Create();
+        var oldKey = TestPki.CachedRsa(738);
+        var issued = await server.IssueAsync("pending-renewer", oldKey);
+        server.Time.Advance(TimeSpan.FromDays(200));
+        server.Authority.RequireApproval = true;
+        var client = server.Client("scep");
+        var info = await client.GetServerInfoAsync();
+        var newKey = TestPki.CachedRsa(739);
+        var first = await client.RenewAsync(info, PipelineServer.Csr(newKey, "CN=pending-renewer", challenge: null), ScepSigner.Create(issued.Certificate!, oldKey));
+
+        var result = await client.PollAsync(info, first.Transaction, Schedule, new ProgressHook(p =>
+        {
+            if (p.Attempt == 1)
+            {
+                server.Authority.Approve(server.Authority.PendingReferences.Single());
+            }
+        }));
+
+        first.Status.Should().Be(EnrollmentStatus.Pending);
+        result.Status.Should().Be(EnrollmentStatus.Issued, result.ToString());
+        result.Request.SignerCertificate!.RawData.Should().Equal(issued.Certificate!.RawData, "the poll is signed by the certificate being renewed");
+        result.Certificate!.PublicKey.ExportSubjectPublicKeyInfo().Should().Equal(newKey.ExportSubjectPublicKeyInfo());
+    }
+
+    [Test]
     public async Task RenewAsync_AfterHalfTheValidity_IssuesANewCertificateForTheNewKey()
     {
         using var server = PipelineServer.Create();
