@@ -64,7 +64,7 @@ internal static class QueryCommands
     public static Command GetCrl(CliEnvironment environment)
     {
         var server = new ServerOptions();
-        var certificate = new Option<string?>("--cert") { HelpName = "FILE", Description = "The certificate whose revocation status is asked for; the issuing CA certificate by default" };
+        var certificate = new Option<string?>("--cert") { HelpName = "FILE", Description = "The certificate whose revocation status is asked for; by default the issuing CA's own CRL is asked for" };
         var key = new Option<string?>("--key") { HelpName = "FILE", Description = "Its RSA key: sign the request with --cert (some servers answer only their own certificates' holders)" };
         var output = new Option<string?>("--out", "-o") { HelpName = "FILE", Description = "Write the CRL here (.der for DER, else PEM)" };
         var command = new Command("getcrl", "GetCRL: fetch the CRL that covers a certificate; its signature is checked with the CA certificate.") { certificate, key, output };
@@ -81,7 +81,7 @@ internal static class QueryCommands
             using var http = server.CreateHttpClient(result, environment);
             var client = new ScepClient(http, server.GetUrl(result), server.ClientOptions(result, environment));
             var info = await server.ConnectAsync(client, result, environment, token).ConfigureAwait(false);
-            var asked = IssuerAndSerialNumber.FromCertificate(subject ?? info.CaCertificates.IssuerCertificate);
+            var asked = subject is not null ? IssuerAndSerialNumber.FromCertificate(subject) : IssuingCaCrl(info.CaCertificates.IssuerCertificate);
             var reply = await client.GetCrlAsync(info, asked, requestSigner, token).ConfigureAwait(false);
             ScepCommandLine.PrintRequest(environment, client, info, reply.Request);
             ScepCommandLine.PrintReply(environment, reply.Reply);
@@ -105,6 +105,14 @@ internal static class QueryCommands
         }, token));
         return command;
     }
+
+    /// <summary>
+    /// What GetCRL names to get the issuing CA's own CRL. RFC 8894 §3.3.5: the server returns the CRL of the named
+    /// certificate's issuer, so the CA's own IssuerAndSerialNumber would ask for its parent's CRL (which a CA below
+    /// an intermediate does not hold); name the CA as issuer instead (servers look the CRL up by the issuer; the
+    /// serial number is the CA's, for want of another). For a self-signed CA both are the same.
+    /// </summary>
+    public static IssuerAndSerialNumber IssuingCaCrl(X509Certificate2 ca) => IssuerAndSerialNumber.Create(ca.SubjectName, ca.SerialNumberBytes.Span);
 
     private static void Write(CliEnvironment environment, string? path, string label, byte[] der)
     {

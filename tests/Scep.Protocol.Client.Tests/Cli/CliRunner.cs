@@ -16,14 +16,18 @@ public static class CliRunner
     public const string Url = "http://127.0.0.1/scep";
 
     /// <summary>Runs against <paramref name="handler"/> on a clock that never waits; against a real server (null handler) on the system clock.</summary>
-    public static async Task<CliRun> RunAsync(HttpMessageHandler? handler, params string[] args)
+    public static Task<CliRun> RunAsync(HttpMessageHandler? handler, params string[] args) =>
+        RunAsync(handler, handler is null ? TimeProvider.System : new AutoAdvancingTimeProvider(FakeScepServer.Now), args);
+
+    /// <summary>Runs against <paramref name="handler"/> (sockets when null) on the clock <paramref name="time"/>.</summary>
+    public static async Task<CliRun> RunAsync(HttpMessageHandler? handler, TimeProvider time, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         var environment = new CliEnvironment(output, error)
         {
             HandlerFactory = handler is null ? null : () => new SharedHandler(handler),
-            Time = handler is null ? TimeProvider.System : new AutoAdvancingTimeProvider(FakeScepServer.Now),
+            Time = time,
         };
         var exit = await ScepCommandLine.RunAsync(args, environment, CancellationToken.None);
         return new CliRun(exit, output.ToString(), error.ToString());

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Scep.Protocol.Client.Tests.Cli;
@@ -80,34 +79,7 @@ public class MicromdmCommandLineTests
         var run = await CliRunner.RunAsync(null, "check", _server.Url.ToString(), "--challenge", Challenge);
         var actual = run.Output.Replace(_server.Url.ToString(), "http://127.0.0.1:PORT/scep", StringComparison.Ordinal);
 
-        var update = Environment.GetEnvironmentVariable("SCEP_UPDATE_SNAPSHOTS") == "1";
-        if (update)
-        {
-            await File.WriteAllTextAsync(Path.Combine(SourceSnapshotDirectory(), SnapshotName), actual);
-            Assert.Warn("Snapshot rewritten; review and commit " + SnapshotName);
-        }
-
-        var expected = update ? actual : await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Interop", "Snapshots", SnapshotName));
-        var actualCopy = Path.Combine(TestContext.CurrentContext.WorkDirectory, "check-micromdm.actual.txt");
-        await File.WriteAllTextAsync(actualCopy, actual);
-        actual.Should().Be(expected,
-            "'scep check' must print the committed table (actual output in {0}; refresh with SCEP_UPDATE_SNAPSHOTS=1 if the change is intended)", Path.GetFullPath(actualCopy));
+        await Snapshot.ShouldMatchAsync(SnapshotName, actual);
         run.ExitCode.Should().Be(1, "micromdm answers AES requests with DES, which the check reports as a failure");
-    }
-
-    /// <summary>tests/Scep.Protocol.Client.Tests/Interop/Snapshots in the source tree, found upwards from the test binaries.</summary>
-    private static string SourceSnapshotDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "Interop", "Snapshots");
-            if (File.Exists(Path.Combine(directory.FullName, "Scep.Protocol.Client.Tests.csproj")))
-            {
-                Directory.CreateDirectory(candidate);
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("the test project's source directory was not found above " + AppContext.BaseDirectory);
     }
 }
