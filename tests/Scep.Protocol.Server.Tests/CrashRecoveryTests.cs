@@ -147,4 +147,23 @@ public class CrashRecoveryTests
         server.Authority.IssuedCertificates.Should().ContainSingle();
         await crashed.CancelAsync();
     }
+
+    [Test]
+    public async Task ReSentRequest_AfterACrashBetweenTheTransactionAndTheEntityUpdate_SettlesTheEntity()
+    {
+        using var server = ServerHarness.Create();
+        server.Entities.Add("device-1", "code-123");
+        var client = server.NewClient("CN=device-1", "code-123");
+        var request = client.PkcsReq();
+        var first = client.IssuedFrom(server.ReplyFrom(await server.PostAsync(request.RawData), request));
+        // What a kill right after the transaction was recorded as Issued leaves: the entity still reserved.
+        var entity = (await server.Entities.FindAsync("device-1", default))!;
+        (await server.Entities.TryUpdateAsync(entity with { Status = EndEntityStatus.InProcess, StatusChangedAt = server.Now.AddSeconds(-1), Version = entity.Version + 1 }, entity.Version, default)).Should().BeTrue();
+
+        var again = client.IssuedFrom(server.ReplyFrom(await server.PostAsync(request.RawData), request));
+
+        again.RawData.Should().Equal(first.RawData);
+        (await server.Entities.FindAsync("device-1", default))!.Status.Should().Be(EndEntityStatus.Generated);
+        server.Authority.IssuedCertificates.Should().ContainSingle();
+    }
 }

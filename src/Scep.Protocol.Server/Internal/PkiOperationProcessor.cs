@@ -445,6 +445,7 @@ internal sealed class PkiOperationProcessor
         {
             case ScepTransactionState.Issued:
                 var certificate = X509CertificateLoader.LoadCertificate(record.IssuedCertificate!);
+                await SettleEntityOfIssuedAsync(record, cancellationToken).ConfigureAwait(false);
                 var issuer = IssuerOf(x.Credentials, certificate);
                 return x.Success([certificate, .. x.Alias.ReplyExtras(issuer.CaCertificate, issuer.Chain)]);
             case ScepTransactionState.Rejected:
@@ -671,6 +672,23 @@ internal sealed class PkiOperationProcessor
         }
 
         return await AnswerFromRecordAsync(x, settled, requesterKeyId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A server that stopped between recording the transaction as Issued and releasing the end entity left the entity
+    /// InProcess: a re-send answered from the record settles it as Generated. An entity reserved after the transaction
+    /// was issued belongs to a newer request and is left alone.
+    /// </summary>
+    private async ValueTask SettleEntityOfIssuedAsync(ScepTransaction record, CancellationToken cancellationToken)
+    {
+        if (record.Username is null || _entities is null
+            || await _entities.FindAsync(record.Username, cancellationToken).ConfigureAwait(false) is not { Status: EndEntityStatus.InProcess } entity
+            || entity.StatusChangedAt > record.UpdatedAt)
+        {
+            return;
+        }
+
+        await SetEntityStatusAsync(entity, EndEntityStatus.Generated, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
