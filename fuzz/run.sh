@@ -11,6 +11,7 @@
 # process only (the machine's cores are shared). Findings: fuzz/out/findings/default/{crashes,hangs}.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+caller=$PWD
 cd "$here"
 
 sharpfuzz_version=2.3.0
@@ -40,7 +41,9 @@ case "${1:-}" in
   replay)
     shift
     build_plain
-    exec "${plain[@]}" replay "$@"
+    paths=()
+    for p in "$@"; do [[ $p = /* ]] && paths+=("$p") || paths+=("$caller/$p"); done
+    exec "${plain[@]}" replay "${paths[@]}"
     ;;
   seeds)
     build_plain

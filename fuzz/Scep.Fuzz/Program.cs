@@ -51,7 +51,7 @@ internal static class Program
             Array.Sort(inputs, StringComparer.Ordinal);
             foreach (var file in inputs)
             {
-                if (Path.GetFileName(file) == "README.txt")
+                if (Path.GetFileName(file).StartsWith("README", StringComparison.Ordinal))
                 {
                     continue;
                 }
