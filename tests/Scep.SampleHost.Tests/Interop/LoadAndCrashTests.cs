@@ -42,6 +42,9 @@ public abstract class LoadAndCrashTests
     /// <summary>How long the crashed host's reservations block a re-send; the retries poll until it has passed.</summary>
     private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>Makes the codes distinct and unguessable per run: the tests check that none of them reaches the logs.</summary>
+    private static readonly string RunSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+
     protected abstract Task<string?> CreateConnectionStringAsync();
 
     protected abstract Task DropDatabaseAsync();
@@ -88,7 +91,7 @@ public abstract class LoadAndCrashTests
             outcomes.Unanswered.Should().BeEmpty();
             outcomes.Received.Should().HaveCount(EntityCount);
             AssertConsistent(report, outcomes, enrollments);
-            AssertNoSecretIn(output, enrollments);
+            AssertNoSecretIn(output);
         }
         finally
         {
@@ -156,7 +159,7 @@ public abstract class LoadAndCrashTests
             }
 
             AssertConsistent(report, outcomes, enrollments);
-            AssertNoSecretIn(string.Join("\n", output), enrollments);
+            AssertNoSecretIn(string.Join("\n", output));
         }
         finally
         {
@@ -205,9 +208,6 @@ public abstract class LoadAndCrashTests
     }
 
     private static string Username(int i) => $"load-{i:D3}";
-
-    // Distinct and unguessable per run: the test checks that none of them reaches the logs.
-    private static readonly string RunSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
 
     private static string Code(int i) => $"code-{RunSecret}-{i:D3}-SECRET";
 
@@ -363,13 +363,12 @@ public abstract class LoadAndCrashTests
         report.Transactions[ScepTransactionState.Issued].Should().Be(EntityCount);
     }
 
-    private static void AssertNoSecretIn(string output, IReadOnlyList<Enrollment> enrollments)
+    private static void AssertNoSecretIn(string output)
     {
-        output.Should().NotBeEmpty();
+        output.Should().Contain("PKIOperation", "the host logged the requests");
         output.Should().NotContain(Passphrase, "the CA's PKCS#12 passphrase is never logged");
         output.Should().NotContain(RunSecret, "no enrollment code is ever logged");
         output.Should().NotContain("SECRET");
-        enrollments.Should().HaveCount(EntityCount);
     }
 }
 
