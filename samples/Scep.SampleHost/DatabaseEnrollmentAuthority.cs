@@ -114,6 +114,22 @@ public sealed class DatabaseEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         return record.RevokedAt is null ? CertificateStatus.Good : CertificateStatus.Revoked;
     }
 
+    /// <summary>
+    /// Settles a reservation a crash left behind: the certificate recorded for the transaction, or for the end entity
+    /// since it was reserved (<see cref="IssueAndRecordAsync"/> records before the reply leaves, so a certificate any
+    /// client received is found here).
+    /// </summary>
+    public async ValueTask<X509Certificate2?> FindIssuedAsync(IssuedEnrollmentQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var record = query.TransactionId is { } transactionId
+            ? await _certificates.FindByTransactionAsync(query.Alias, transactionId, cancellationToken).ConfigureAwait(false)
+            : query.Username is { } username
+                ? await _certificates.FindLatestForUserAsync(username, query.Since, cancellationToken).ConfigureAwait(false)
+                : null;
+        return record is null ? null : X509CertificateLoader.LoadCertificate(record.Der);
+    }
+
     public async ValueTask<byte[]?> GetCrlAsync(string caName, X509Certificate2 issuer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issuer);

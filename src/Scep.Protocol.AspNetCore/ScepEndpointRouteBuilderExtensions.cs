@@ -76,7 +76,9 @@ public static class ScepEndpointRouteBuilderExtensions
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
-            sizeFeature.MaxRequestBodySize = limit + 1L;
+            // A backstop only: the loop below enforces the exact limit. Kestrel refuses a chunked body of exactly
+            // limit bytes when its own limit is limit + 1 (it counts ahead of what it hands over), hence the margin.
+            sizeFeature.MaxRequestBodySize = limit + (64L * 1024);
         }
 
         using var buffer = new MemoryStream(request.ContentLength is { } length and > 0 ? (int)Math.Min(length, limit) : 4096);

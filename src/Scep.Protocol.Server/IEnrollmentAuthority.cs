@@ -36,6 +36,20 @@ public interface IEnrollmentAuthority
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The status.</returns>
     ValueTask<CertificateStatus> GetCertificateStatusAsync(string caName, X509Certificate2 certificate, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The certificate this authority issued for an enrollment whose transaction never recorded it: the server
+    /// stopped (a crash, a kill) after <see cref="EnrollAsync"/> had issued and recorded a certificate and before the
+    /// transaction was updated. The server asks before it takes over a reservation that went stale
+    /// (<see cref="ScepServerOptions.StaleReservationTimeout"/>), so that a crash never lets one request or one
+    /// one-time code yield a second certificate. The default implementation knows of none, and a stale reservation
+    /// is then taken over as before.
+    /// </summary>
+    /// <param name="query">The transaction, or the end entity and since when it was reserved.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The certificate, or null.</returns>
+    ValueTask<X509Certificate2?> FindIssuedAsync(IssuedEnrollmentQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<X509Certificate2?>(null);
 }
 
 /// <summary>What an <see cref="IEnrollmentAuthority"/> knows of a certificate.</summary>

@@ -64,7 +64,9 @@ public sealed class IssuerAndSerialNumber
     {
         try
         {
-            var reader = new AsnReader(encoded.ToArray(), AsnEncodingRules.BER);
+            var copy = encoded.ToArray();
+            BerValue.EnsureNestingWithinLimit(copy);
+            var reader = new AsnReader(copy, AsnEncodingRules.BER);
             var result = Read(reader);
             reader.ThrowIfNotEmpty();
             return result;
@@ -81,6 +83,11 @@ public sealed class IssuerAndSerialNumber
         var issuer = sequence.ReadEncodedValue();
         ValidateName(issuer);
         var serial = sequence.ReadIntegerBytes();
+        if (serial.Length > Limits.MaxSerialNumberLength)
+        {
+            throw new ScepException(ScepError.LimitExceeded, $"A serial number has more than {Limits.MaxSerialNumberLength} octets.");
+        }
+
         sequence.ThrowIfNotEmpty();
         return new IssuerAndSerialNumber(issuer, serial);
     }

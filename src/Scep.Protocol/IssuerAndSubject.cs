@@ -1,6 +1,7 @@
 using System;
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
+using Scep.Protocol.Internal;
 
 namespace Scep.Protocol;
 
@@ -41,7 +42,9 @@ public sealed class IssuerAndSubject
     {
         try
         {
-            var reader = new AsnReader(encoded.ToArray(), AsnEncodingRules.BER);
+            var copy = encoded.ToArray();
+            BerValue.EnsureNestingWithinLimit(copy);
+            var reader = new AsnReader(copy, AsnEncodingRules.BER);
             var sequence = reader.ReadSequence();
             var issuer = sequence.ReadEncodedValue();
             var subject = sequence.ReadEncodedValue();

@@ -86,6 +86,7 @@ public sealed class Pkcs10Request
         var copy = encoded.ToArray();
         try
         {
+            BerValue.EnsureNestingWithinLimit(copy);
             var reader = new AsnReader(copy, AsnEncodingRules.BER);
             var request = reader.ReadSequence();
             reader.ThrowIfNotEmpty();

@@ -52,6 +52,7 @@ public sealed class PkiEnvelope
     {
         try
         {
+            BerValue.EnsureNestingWithinLimit(encoded.Span);
             var reader = new AsnReader(encoded, AsnEncodingRules.BER);
             var contentInfo = reader.ReadSequence();
             reader.ThrowIfNotEmpty();

@@ -45,6 +45,28 @@ public sealed class CertificateRepository
         return rows.FirstOrDefault();
     }
 
+    /// <summary>The latest certificate issued for a transaction of an alias.</summary>
+    public async ValueTask<IssuedCertificateRecord?> FindByTransactionAsync(string alias, string transactionId, CancellationToken cancellationToken)
+    {
+        var rows = await _database.QueryAsync(
+            $"SELECT {CertificateColumns} FROM certificates WHERE transaction_id = @transaction AND LOWER(alias) = LOWER(@alias) ORDER BY issued_at DESC",
+            [("transaction", transactionId), ("alias", alias)],
+            ReadCertificate,
+            cancellationToken).ConfigureAwait(false);
+        return rows.FirstOrDefault();
+    }
+
+    /// <summary>The latest certificate issued for an end entity at or after <paramref name="since"/>.</summary>
+    public async ValueTask<IssuedCertificateRecord?> FindLatestForUserAsync(string username, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var rows = await _database.QueryAsync(
+            $"SELECT {CertificateColumns} FROM certificates WHERE username = @username AND issued_at >= @since ORDER BY issued_at DESC",
+            [("username", username), ("since", since.UtcTicks)],
+            ReadCertificate,
+            cancellationToken).ConfigureAwait(false);
+        return rows.FirstOrDefault();
+    }
+
     public async ValueTask<IReadOnlyList<IssuedCertificateRecord>> ListAsync(CancellationToken cancellationToken) =>
         await _database.QueryAsync($"SELECT {CertificateColumns} FROM certificates ORDER BY issued_at", [], ReadCertificate, cancellationToken).ConfigureAwait(false);
 

@@ -263,7 +263,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         var certificate = request.Create(ca.Certificate.SubjectName, SignatureGenerator(ca.Key), now.AddMinutes(-5), notAfter, serial);
         lock (_lock)
         {
-            _issued.Add(new IssuedCertificate(certificate, null));
+            _issued.Add(new IssuedCertificate(certificate, null) { Alias = context.Alias, TransactionId = context.Request.TransactionId, Username = context.EndEntity?.Username, IssuedAt = now });
         }
 
         return certificate;
@@ -276,7 +276,29 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         _ => throw new InvalidOperationException("CA keys must be RSA or ECDsa."),
     };
 
-    private sealed record IssuedCertificate(X509Certificate2 Certificate, DateTimeOffset? RevokedAt);
+    /// <inheritdoc />
+    public ValueTask<X509Certificate2?> FindIssuedAsync(IssuedEnrollmentQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_lock)
+        {
+            var found = query.TransactionId is { } transactionId
+                ? _issued.LastOrDefault(i => i.TransactionId == transactionId && string.Equals(i.Alias, query.Alias, StringComparison.OrdinalIgnoreCase))
+                : _issued.LastOrDefault(i => query.Username is not null && i.Username == query.Username && i.IssuedAt >= query.Since);
+            return ValueTask.FromResult(found?.Certificate);
+        }
+    }
+
+    private sealed record IssuedCertificate(X509Certificate2 Certificate, DateTimeOffset? RevokedAt)
+    {
+        public string? Alias { get; init; }
+
+        public string? TransactionId { get; init; }
+
+        public string? Username { get; init; }
+
+        public DateTimeOffset IssuedAt { get; init; }
+    }
 
     private sealed class PendingRequest(EnrollmentContext context)
     {

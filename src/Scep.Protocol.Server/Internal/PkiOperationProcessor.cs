@@ -147,6 +147,12 @@ internal sealed class PkiOperationProcessor
         // Re-sent request (RFC 8894 §3.3.2: same transactionID) answers from the record; never a second issuance.
         var requesterKeyId = KeyId(signer);
         var existing = await _transactions.FindAsync(x.Alias.Name, x.Request.TransactionId, cancellationToken).ConfigureAwait(false);
+        if (existing is { State: ScepTransactionState.InProcess } && IsStale(existing.UpdatedAt)
+            && await SettleStaleAsync(x, existing, requesterKeyId, cancellationToken).ConfigureAwait(false) is { } settled)
+        {
+            return settled;
+        }
+
         var retryable = existing is null || existing.State == ScepTransactionState.Rejected
             || (existing.State == ScepTransactionState.InProcess && IsStale(existing.UpdatedAt));
         if (!retryable)
@@ -272,7 +278,7 @@ internal sealed class PkiOperationProcessor
                 && codeMatches
                 && (entity.Status == EndEntityStatus.New || abandoned)
                 && (entity.Alias is null || entity.Alias.Equals(x.Alias.Name, StringComparison.OrdinalIgnoreCase));
-            if (!usable)
+            if (!usable || (abandoned && await SpentByAnIssuedCertificateAsync(x, entity!, cancellationToken).ConfigureAwait(false)))
             {
                 throw new ScepException(ScepError.Refused, CaModeRefusal);
             }
@@ -439,6 +445,7 @@ internal sealed class PkiOperationProcessor
         {
             case ScepTransactionState.Issued:
                 var certificate = X509CertificateLoader.LoadCertificate(record.IssuedCertificate!);
+                await SettleEntityOfIssuedAsync(record, cancellationToken).ConfigureAwait(false);
                 var issuer = IssuerOf(x.Credentials, certificate);
                 return x.Success([certificate, .. x.Alias.ReplyExtras(issuer.CaCertificate, issuer.Chain)]);
             case ScepTransactionState.Rejected:
@@ -477,7 +484,8 @@ internal sealed class PkiOperationProcessor
 
         if (record.State == ScepTransactionState.InProcess && IsStale(record.UpdatedAt))
         {
-            return x.Failure(FailInfo.BadRequest, "The request with this transactionID did not complete; send a new request.");
+            return await SettleStaleAsync(x, record, KeyId(signer), cancellationToken).ConfigureAwait(false)
+                ?? x.Failure(FailInfo.BadRequest, "The request with this transactionID did not complete; send a new request.");
         }
 
         return await AnswerFromRecordAsync(x, record, KeyId(signer), cancellationToken).ConfigureAwait(false);
@@ -634,6 +642,71 @@ internal sealed class PkiOperationProcessor
 
         var transaction = await _transactions.FindAsync(alias, transactionId, cancellationToken).ConfigureAwait(false);
         return transaction is { State: ScepTransactionState.Pending };
+    }
+
+    /// <summary>
+    /// A transaction left InProcess past the stale timeout (its server stopped mid-request): when the authority
+    /// issued a certificate for it, the transaction is settled as Issued with that certificate, its end entity as
+    /// Generated (the one-time code is spent), and the request is answered from the record. Null when nothing was issued.
+    /// </summary>
+    private async ValueTask<PkiMessage?> SettleStaleAsync(Exchange x, ScepTransaction record, string requesterKeyId, CancellationToken cancellationToken)
+    {
+        var issued = await _authority.FindIssuedAsync(
+            new IssuedEnrollmentQuery { CaName = x.Alias.Options.CaName, Alias = record.Alias, TransactionId = record.TransactionId, Username = record.Username, Since = record.CreatedAt },
+            cancellationToken).ConfigureAwait(false);
+        if (issued is null)
+        {
+            return null;
+        }
+
+        var settled = record with { State = ScepTransactionState.Issued, IssuedCertificate = issued.RawData, Version = record.Version + 1, UpdatedAt = _time.GetUtcNow() };
+        if (!await _transactions.TryUpdateAsync(settled, record.Version, cancellationToken).ConfigureAwait(false))
+        {
+            return await AnswerFromCurrentAsync(x, record, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (record.Username is not null && _entities is not null
+            && await _entities.FindAsync(record.Username, cancellationToken).ConfigureAwait(false) is { } entity)
+        {
+            await SetEntityStatusAsync(entity, EndEntityStatus.Generated, x.Now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await AnswerFromRecordAsync(x, settled, requesterKeyId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A server that stopped between recording the transaction as Issued and releasing the end entity left the entity
+    /// InProcess: a re-send answered from the record settles it as Generated. An entity reserved after the transaction
+    /// was issued belongs to a newer request and is left alone.
+    /// </summary>
+    private async ValueTask SettleEntityOfIssuedAsync(ScepTransaction record, CancellationToken cancellationToken)
+    {
+        if (record.Username is null || _entities is null
+            || await _entities.FindAsync(record.Username, cancellationToken).ConfigureAwait(false) is not { Status: EndEntityStatus.InProcess } entity
+            || entity.StatusChangedAt > record.UpdatedAt)
+        {
+            return;
+        }
+
+        await SetEntityStatusAsync(entity, EndEntityStatus.Generated, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// CA mode, an end entity left InProcess past the stale timeout: whether the authority issued a certificate for it
+    /// since it was reserved. If so the entity is settled as Generated and its code stays spent.
+    /// </summary>
+    private async ValueTask<bool> SpentByAnIssuedCertificateAsync(Exchange x, EndEntity entity, CancellationToken cancellationToken)
+    {
+        var issued = await _authority.FindIssuedAsync(
+            new IssuedEnrollmentQuery { CaName = x.Alias.Options.CaName, Alias = entity.Alias ?? x.Alias.Name, Username = entity.Username, Since = entity.StatusChangedAt },
+            cancellationToken).ConfigureAwait(false);
+        if (issued is null)
+        {
+            return false;
+        }
+
+        await SetEntityStatusAsync(entity, EndEntityStatus.Generated, x.Now, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     private bool IsStale(DateTimeOffset updatedAt) => _time.GetUtcNow() - updatedAt > _staleAfter;

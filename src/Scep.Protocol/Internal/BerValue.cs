@@ -23,4 +23,31 @@ internal static class BerValue
             return false;
         }
     }
+
+    /// <summary>
+    /// Checks that constructed values nest at most <see cref="Limits.MaxNestingDepth"/> deep in the (complete)
+    /// encoding. The walk stops at the first level past the bound, so its cost is bounded by that depth times the length.
+    /// </summary>
+    /// <exception cref="ScepException"><see cref="ScepError.LimitExceeded"/>.</exception>
+    /// <exception cref="AsnContentException">The encoding is malformed.</exception>
+    public static void EnsureNestingWithinLimit(ReadOnlySpan<byte> encoded) => Walk(encoded, 1);
+
+    private static void Walk(ReadOnlySpan<byte> values, int depth)
+    {
+        while (!values.IsEmpty)
+        {
+            var tag = AsnDecoder.ReadEncodedValue(values, AsnEncodingRules.BER, out var contentOffset, out var contentLength, out var consumed);
+            if (tag.IsConstructed)
+            {
+                if (depth > Limits.MaxNestingDepth)
+                {
+                    throw new ScepException(ScepError.LimitExceeded, $"The ASN.1 values nest more than {Limits.MaxNestingDepth} deep.");
+                }
+
+                Walk(values.Slice(contentOffset, contentLength), depth + 1);
+            }
+
+            values = values[consumed..];
+        }
+    }
 }

@@ -32,4 +32,23 @@ internal static class Limits
 
     /// <summary>Length of a failInfoText in characters.</summary>
     public const int MaxFailInfoTextLength = 1024;
+
+    /// <summary>
+    /// Nesting of constructed ASN.1 values in one structure. A pkiMessage with its certificates nests about 12
+    /// deep; a BER encoder that splits OCTET STRINGs adds one or two levels. Deeper input is an attack
+    /// (nested indefinite-length constructed OCTET STRINGs are the classic).
+    /// </summary>
+    public const int MaxNestingDepth = 64;
+
+    /// <summary>Octets of a serial number INTEGER (RFC 5280 §4.1.2.2 allows 20; some CAs write 21 with a sign octet).</summary>
+    public const int MaxSerialNumberLength = 64;
+
+    /// <summary>Smallest RSA modulus, in bits, whose signatures are checked: smaller keys are forgeable.</summary>
+    public const int MinRsaKeySize = 1024;
+
+    /// <summary>Largest RSA modulus, in bits, whose signatures are checked: a larger one makes each verification an attacker-chosen cost.</summary>
+    public const int MaxRsaKeySize = 8192;
+
+    /// <summary>Octets of an RSA public exponent (OpenSSL allows at most 64 bits above 3072-bit moduli; everyone uses 65537).</summary>
+    public const int MaxRsaExponentLength = 8;
 }

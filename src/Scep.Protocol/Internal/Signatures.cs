@@ -39,7 +39,13 @@ internal static class Signatures
             switch (kind)
             {
                 case SignatureKeyKind.Rsa:
-                    return PublicKeyCache.Get(subjectPublicKeyInfo) is RSA rsa && rsa.VerifyData(data, signature, hash.Value, RSASignaturePadding.Pkcs1);
+                    if (PublicKeyCache.Get(subjectPublicKeyInfo) is not RSA rsa)
+                    {
+                        return false;
+                    }
+
+                    EnsureRsaKeyWithinLimits(rsa);
+                    return rsa.VerifyData(data, signature, hash.Value, RSASignaturePadding.Pkcs1);
 
                 default:
                     return hash.Value != HashAlgorithmName.MD5
@@ -56,6 +62,24 @@ internal static class Signatures
         {
             // An EC key on a curve this platform does not implement: the algorithm, not the signature, is the problem.
             throw new ScepException(ScepError.UnsupportedAlgorithm, "The public key's parameters are not supported on this platform: " + e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Keys from the network are checked before they are used: a modulus outside
+    /// <see cref="Limits.MinRsaKeySize"/>..<see cref="Limits.MaxRsaKeySize"/> bits or an exponent over
+    /// <see cref="Limits.MaxRsaExponentLength"/> octets is refused (badAlg).
+    /// </summary>
+    private static void EnsureRsaKeyWithinLimits(RSA rsa)
+    {
+        if (rsa.KeySize is < Limits.MinRsaKeySize or > Limits.MaxRsaKeySize)
+        {
+            throw new ScepException(ScepError.UnsupportedAlgorithm, $"An RSA key of {rsa.KeySize} bits is outside the accepted {Limits.MinRsaKeySize} to {Limits.MaxRsaKeySize} bits.");
+        }
+
+        if (rsa.ExportParameters(includePrivateParameters: false).Exponent is not { Length: > 0 and <= Limits.MaxRsaExponentLength })
+        {
+            throw new ScepException(ScepError.UnsupportedAlgorithm, $"An RSA public exponent is longer than {Limits.MaxRsaExponentLength} octets.");
         }
     }
 

@@ -39,6 +39,7 @@ internal sealed class SignedDataAsn
                 throw new ScepException(ScepError.Malformed, "The message is not a complete BER/DER structure.");
             }
 
+            BerValue.EnsureNestingWithinLimit(encoded.Span[..bytesConsumed]);
             var reader = new AsnReader(encoded[..bytesConsumed], AsnEncodingRules.BER);
             var contentInfo = reader.ReadSequence();
             var contentType = contentInfo.ReadObjectIdentifier();
@@ -112,17 +113,19 @@ internal sealed class SignedDataAsn
         if (signedData.HasData && signedData.PeekTag().HasSameClassAndValue(Context0))
         {
             var set = signedData.ReadSetOf(skipSortOrderValidation: true, expectedTag: Context0);
+            var entries = 0;
             while (set.HasData)
             {
+                // Every CertificateChoices entry counts, so skipped attribute certificates cannot be sent by the thousand.
+                if (++entries > Limits.MaxCertificates)
+                {
+                    throw new ScepException(ScepError.LimitExceeded, $"SignedData carries more than {Limits.MaxCertificates} certificates.");
+                }
+
                 var tag = set.PeekTag();
                 var value = set.ReadEncodedValue();
                 if (tag.TagClass == TagClass.Universal && tag.TagValue == (int)UniversalTagNumber.Sequence)
                 {
-                    if (certificates.Count == Limits.MaxCertificates)
-                    {
-                        throw new ScepException(ScepError.LimitExceeded, $"SignedData carries more than {Limits.MaxCertificates} certificates.");
-                    }
-
                     certificates.Add(value);
                 }
             }

@@ -41,13 +41,19 @@ public class MalformedInputSweepTests
 
         /// <summary>The same structural edits inside the pkcsPKIEnvelope, re-wrapped in the otherwise intact message.</summary>
         EnvelopeStructure,
+
+        /// <summary>Each definite length field rewritten in place (±1, 0, indefinite, reserved, 4 GB); embedded certificates left alone.</summary>
+        LengthField,
+
+        /// <summary>Signed attributes, SignerInfo, certificates and envelope of the other request samples spliced in.</summary>
+        Splice,
     }
 
     /// <summary>A valid input and what to run on a corrupted copy of it.</summary>
     public sealed record Sample(byte[] Encoded, Action<byte[]> Process);
 
     private static readonly Family[] Everything = Enum.GetValues<Family>();
-    private static readonly Family[] Outer = [Family.Truncation, Family.ByteFlip, Family.BitFlip, Family.Structure];
+    private static readonly Family[] Outer = [Family.Truncation, Family.ByteFlip, Family.BitFlip, Family.Structure, Family.LengthField];
     private static readonly Family[] Light = [Family.Truncation, Family.ByteFlip, Family.BitFlip];
 
     /// <summary>Which corruptions each sample gets: the full set where the structure differs, flips and truncations elsewhere.</summary>
@@ -56,9 +62,9 @@ public class MalformedInputSweepTests
         ("PkiMessage_PKCSReq", Everything),
         ("PkiMessage_PKCSReqEcdsaOaep", Everything),
         ("PkiMessage_PKCSReqStreamedBer", Light),
-        ("PkiMessage_RenewalReq", Light),
-        ("PkiMessage_CertPoll", Light),
-        ("PkiMessage_GetCert", Light),
+        ("PkiMessage_RenewalReq", [.. Light, Family.LengthField, Family.Splice]),
+        ("PkiMessage_CertPoll", [.. Light, Family.Splice]),
+        ("PkiMessage_GetCert", [.. Light, Family.Splice]),
         ("PkiMessage_GetCRL", Light),
         ("PkiMessage_CertRepSuccess", Everything),
         ("PkiMessage_CertRepSuccessWithCrl", Light),
@@ -102,6 +108,9 @@ public class MalformedInputSweepTests
             Family.Structure when isMessage || name == "NextCaCertificates" =>
                 Mutations.Structural(sample.Encoded, root => new SignedMessage(root).Certificates?.Children ?? []),
             Family.Structure => Mutations.Structural(sample.Encoded),
+            Family.LengthField when isMessage || name == "NextCaCertificates" => Mutations.LengthFields(sample.Encoded, OutsideCertificates(sample.Encoded)),
+            Family.LengthField => Mutations.LengthFields(sample.Encoded),
+            Family.Splice => Mutations.Splices(sample.Encoded, Pki.Value.Samples.Where(s => s.Key is "PkiMessage_PKCSReq" or "PkiMessage_GetCRL" or "PkiMessage_CertRepFailure" && s.Key != name).Select(s => s.Value.Encoded).ToList()),
             _ => EnvelopeMutations(sample.Encoded),
         };
 
@@ -110,6 +119,20 @@ public class MalformedInputSweepTests
         TestContext.Out.WriteLine($"{name} {family}: {report}");
         report.Escaped.Should().BeEmpty("only ScepException may escape, but:\n{0}", string.Join("\n", report.Escaped));
         report.Rejected.Should().BePositive("the corruptions reach the decoder's checks");
+    }
+
+    /// <summary>Selects length fields outside the embedded certificates (their own decoder is OpenSSL's, swept elsewhere).</summary>
+    private static Func<int, bool> OutsideCertificates(byte[] message)
+    {
+        var certificates = new SignedMessage(AsnNode.Parse(message)).Certificates;
+        if (certificates is null)
+        {
+            return _ => true;
+        }
+
+        var encodedSet = certificates.Encode();
+        var start = message.AsSpan().IndexOf(encodedSet);
+        return offset => start < 0 || offset <= start + 2 || offset >= start + encodedSet.Length;
     }
 
     private static IEnumerable<byte[]> EnvelopeMutations(byte[] message)

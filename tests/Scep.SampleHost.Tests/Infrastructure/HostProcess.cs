@@ -135,6 +135,16 @@ public sealed class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the host with SIGKILL, as a crash or the OOM killer would: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

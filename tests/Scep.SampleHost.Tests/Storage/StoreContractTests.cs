@@ -300,6 +300,22 @@ public abstract class StoreContractTests
     }
 
     [Test]
+    public async Task FindIssued_ByTransactionOrByUserSinceAReservation_FindsTheCertificateACrashLeftUnrecorded()
+    {
+        var csr = Scenario.Csr("CN=crashed-user", TestPki.CachedRsa(61), null);
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var certificate = await Authority.IssueAndRecordAsync(Cas.Current, csr.Subject, csr, "crashed-user", "scep", "crashed-tid", CancellationToken.None);
+        IssuedEnrollmentQuery Query(string alias, string? transactionId, string? username, DateTimeOffset since) =>
+            new() { CaName = CaKeyRing.CaName, Alias = alias, TransactionId = transactionId, Username = username, Since = since };
+
+        (await Authority.FindIssuedAsync(Query("SCEP", "crashed-tid", null, before), CancellationToken.None))!.RawData.Should().Equal(certificate.RawData, "aliases compare without case");
+        (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", before), CancellationToken.None))!.RawData.Should().Equal(certificate.RawData);
+        (await Authority.FindIssuedAsync(Query("ra", "crashed-tid", null, before), CancellationToken.None)).Should().BeNull("a transactionID belongs to its alias");
+        (await Authority.FindIssuedAsync(Query("scep", "other-tid", null, before), CancellationToken.None)).Should().BeNull();
+        (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", DateTimeOffset.UtcNow.AddMinutes(1)), CancellationToken.None)).Should().BeNull("issued before the reservation");
+    }
+
+    [Test]
     public async Task Certificate_SerialTaken_IsNotRecordedTwice()
     {
         var certificate = await IssueAsync("CN=serial-taken");
