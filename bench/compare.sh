@@ -120,7 +120,8 @@ openssl speed -seconds 5 rsa2048 >"$OUT/openssl-speed.txt" 2>/dev/null || true
 
 if [[ $CODEC_BENCH == 1 ]]; then
   log "codec benchmark (BenchmarkDotNet, short job)"
-  (cd "$OUT" && dotnet run -c Release --project "$ROOT/bench/Scep.Benchmarks" -- --filter '*CodecBenchmarks*' --job short \
+  # From the repository: BenchmarkDotNet looks for the project file below the working directory.
+  (cd "$ROOT" && dotnet run -c Release --project "$ROOT/bench/Scep.Benchmarks" -- --filter '*CodecBenchmarks*' --job short \
       --exporters json --artifacts "$OUT/codec" >"$OUT/codec-bench.log" 2>&1) || log "codec benchmark failed, see $OUT/codec-bench.log"
 fi
 
