@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Scep.SampleHost.Storage;
 
 namespace Scep.SampleHost;
@@ -87,6 +88,12 @@ public static class AdminCommands
         {
             await error.WriteLineAsync($"{e.Message}\n\n{Usage}").ConfigureAwait(false);
             return 2;
+        }
+
+        if (services.GetRequiredService<IOptions<SampleHostOptions>>().Value.Store == SampleHostStore.InMemory && parsed.Command is not ("show-ca" or "rollover-ca"))
+        {
+            await error.WriteLineAsync($"{parsed.Command}: SampleHost:Store is InMemory, so end entities, certificates and pending requests live in the server's memory, out of reach of admin commands. Use SampleHost:Store=Database, or an RA alias.").ConfigureAwait(false);
+            return 1;
         }
 
         try

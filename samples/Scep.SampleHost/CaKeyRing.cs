@@ -35,6 +35,13 @@ public sealed class CaKeyRing : IScepCredentialProvider
 
     public CaKey? Next => Load().Next;
 
+    /// <summary>The current and the next CA, read together.</summary>
+    public (CaKey Current, CaKey? Next) CurrentAndNext()
+    {
+        var snapshot = Load();
+        return (snapshot.Current, snapshot.Next);
+    }
+
     /// <summary>The current or next CA whose certificate has this id (<see cref="CaKey.Id"/>).</summary>
     public CaKey? Find(string id)
     {

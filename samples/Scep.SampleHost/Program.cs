@@ -30,10 +30,17 @@ var app = builder.Build();
 await app.Services.InitializeSampleHostAsync(CancellationToken.None);
 var hostOptions = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
 var cas = app.Services.GetRequiredService<CaKeyRing>();
-var database = app.Services.GetRequiredService<ScepDatabase>();
 var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Scep.SampleHost");
 StartupLog.DataFolder(logger, app.Services.GetRequiredService<CaBootstrap>().DataDirectory, cas.CreatedCa ? "created" : "loaded", cas.Current.Certificate.Subject, cas.Current.Id);
-StartupLog.Database(logger, database.ProviderName, database.Location);
+if (hostOptions.Store == SampleHostStore.InMemory)
+{
+    StartupLog.InMemoryStore(logger);
+}
+else
+{
+    var database = app.Services.GetRequiredService<ScepDatabase>();
+    StartupLog.Database(logger, database.ProviderName, database.Location);
+}
 
 if (hostOptions.RequestLogging)
 {
@@ -68,4 +75,7 @@ internal static partial class StartupLog
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Database: {Provider} at {Location}")]
     public static partial void Database(ILogger logger, string provider, string location);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Store: in memory (SampleHost:Store=InMemory): end entities, transactions and issued certificates are lost at exit, and admin commands cannot reach them")]
+    public static partial void InMemoryStore(ILogger logger);
 }

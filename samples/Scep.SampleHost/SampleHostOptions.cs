@@ -42,6 +42,13 @@ public sealed class SampleHostOptions
     /// <summary>The SQLite file name inside <see cref="DataDirectory"/> (used when no <c>ConnectionStrings:Scep</c> is set).</summary>
     public string SqliteFileName { get; set; } = "scep.db";
 
+    /// <summary>
+    /// Where end entities, SCEP transactions and issued certificates live: <see cref="SampleHostStore.Database"/> (the
+    /// default: SQLite, or PostgreSQL with <c>ConnectionStrings:Scep</c>) or <see cref="SampleHostStore.InMemory"/>
+    /// (the server's memory: nothing survives a restart, admin commands cannot reach it; for trials and benchmarks).
+    /// </summary>
+    public SampleHostStore Store { get; set; } = SampleHostStore.Database;
+
     internal bool RequiresApproval(string alias)
     {
         foreach (var name in ApprovalAliases)
@@ -54,4 +61,14 @@ public sealed class SampleHostOptions
 
         return false;
     }
+}
+
+/// <summary>The values of <c>SampleHost:Store</c>.</summary>
+public enum SampleHostStore
+{
+    /// <summary>SQLite in the data folder, or PostgreSQL when <c>ConnectionStrings:Scep</c> is set.</summary>
+    Database,
+
+    /// <summary>The pipeline's in-memory stores and authority, with the data folder's CA: nothing survives a restart.</summary>
+    InMemory,
 }

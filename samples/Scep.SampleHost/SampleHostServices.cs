@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Scep.Protocol.Server;
+using Scep.Protocol.Server.InMemory;
 using Scep.SampleHost.Storage;
 
 namespace Scep.SampleHost;
@@ -37,10 +38,13 @@ public static class SampleHostServices
         return services;
     }
 
-    /// <summary>The SCEP pipeline over the database and the data folder's CA.</summary>
+    /// <summary>The SCEP pipeline over the database (or, with <c>SampleHost:Store=InMemory</c>, the server's memory) and the data folder's CA.</summary>
     public static IServiceCollection AddSampleHostScep(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSampleHostCore(configuration);
+        services.AddOptions<SampleHostOptions>()
+            .Validate(o => o.Store != SampleHostStore.InMemory || o.ApprovalAliases.Count == 0, "SampleHost:ApprovalAliases needs SampleHost:Store=Database: approve and reject are admin commands, which cannot reach the server's memory.")
+            .ValidateOnStart();
         services.Configure<ScepServerOptions>(configuration.GetSection("Scep"));
         services.AddScepServer()
             .AddEnrollmentAuthority<DatabaseEnrollmentAuthority>()
@@ -48,24 +52,60 @@ public static class SampleHostServices
             .AddEndEntityStore<DatabaseEndEntityStore>()
             .AddTransactionStore<DatabaseTransactionStore>()
             .AddCredentialProvider<CaKeyRing>();
+
+        // SampleHost:Store picks the implementations when they are first resolved, from the options (configuration
+        // that a test host adds arrives after this registration).
+        services.TryAddSingleton<InMemoryStoreAuthority>();
+        services.TryAddSingleton<InMemoryEndEntityStore>();
+        services.TryAddSingleton<InMemoryScepTransactionStore>();
+        Select<IEnrollmentAuthority, DatabaseEnrollmentAuthority, InMemoryStoreAuthority>(services);
+        Select<ICrlSource, DatabaseEnrollmentAuthority, InMemoryStoreAuthority>(services);
+        Select<IEndEntityStore, DatabaseEndEntityStore, InMemoryEndEntityStore>(services);
+        Select<IScepTransactionStore, DatabaseTransactionStore, InMemoryScepTransactionStore>(services);
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
 
-    /// <summary>Loads (or creates) the CA and creates the database schema: call once at start.</summary>
+    /// <summary>Loads (or creates) the CA and creates the database schema (unless the store is in memory): call once at start.</summary>
     public static async Task InitializeSampleHostAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         _ = services.GetRequiredService<CaKeyRing>().Current;
-        await services.GetRequiredService<ScepDatabase>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (services.GetRequiredService<IOptions<SampleHostOptions>>().Value.Store == SampleHostStore.Database)
+        {
+            await services.GetRequiredService<ScepDatabase>().InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    private static void Select<TService, TDatabase, TInMemory>(IServiceCollection services)
+        where TService : class
+        where TDatabase : class, TService
+        where TInMemory : class, TService =>
+        services.Replace(ServiceDescriptor.Singleton<TService>(sp =>
+            sp.GetRequiredService<IOptions<SampleHostOptions>>().Value.Store == SampleHostStore.InMemory
+                ? sp.GetRequiredService<TInMemory>()
+                : sp.GetRequiredService<TDatabase>()));
 }
 
-/// <summary><c>/health</c>: the database answers and the CA loads.</summary>
-internal sealed class DatabaseHealthCheck(ScepDatabase database, CaKeyRing cas) : IHealthCheck
+/// <summary><c>/health</c>: the database answers (unless the store is in memory) and the CA loads.</summary>
+internal sealed class DatabaseHealthCheck(IServiceProvider services, CaKeyRing cas, IOptions<SampleHostOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (options.Value.Store == SampleHostStore.InMemory)
+        {
+            try
+            {
+                _ = cas.Current;
+                return HealthCheckResult.Healthy("CA loaded; store in memory.");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return HealthCheckResult.Unhealthy("The CA is not available.", e);
+            }
+        }
+
+        var database = services.GetRequiredService<ScepDatabase>();
         try
         {
             _ = cas.Current;

@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>Done: certificate issued, operation answered, or <c>check</c> found no failure.</summary>
     public const int Success = 0;
 
-    /// <summary>The server refused with a signed FAILURE (or <c>check</c> found at least one failure).</summary>
+    /// <summary>The server refused with a signed FAILURE (or <c>check</c> found at least one failure, or <c>bench</c> counted a failed enrollment or a repeated serial number).</summary>
     public const int Refused = 1;
 
     /// <summary>Bad command line, or an input file that cannot be read.</summary>
@@ -25,5 +25,5 @@ internal static class ExitCodes
     public const int Cancelled = 130;
 
     public const string Summary =
-        "Exit codes: 0 done, 1 refused by the server (check: a failure), 2 usage or input error, 3 pending, 4 transport or HTTP error, 5 untrusted or invalid reply, 130 cancelled.";
+        "Exit codes: 0 done, 1 refused by the server (check: a failure; bench: a failure or a repeated serial number), 2 usage or input error, 3 pending, 4 transport or HTTP error, 5 untrusted or invalid reply, 130 cancelled.";
 }

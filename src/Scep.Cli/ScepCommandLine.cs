@@ -24,6 +24,7 @@ internal static class ScepCommandLine
         root.Subcommands.Add(QueryCommands.GetCrl(environment));
         root.Subcommands.Add(DecodeCommand.Create(environment));
         root.Subcommands.Add(CheckCommand.Create(environment));
+        root.Subcommands.Add(BenchCommand.Create(environment));
         return root;
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Data.Common;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
@@ -14,7 +15,11 @@ namespace Scep.SampleHost.Storage;
 public sealed class SqliteScepDatabase : ScepDatabase
 {
     private const int BusyTimeoutSeconds = 30;
+    private static readonly object Configured = new();
     private readonly string _connectionString;
+
+    /// <summary>The native connections (pooled across opens) whose PRAGMAs are set.</summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 
     public SqliteScepDatabase(string path)
     {
@@ -69,8 +74,16 @@ public sealed class SqliteScepDatabase : ScepDatabase
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Wait (in SQLite itself) instead of failing when another process holds the write lock.
-            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout={BusyTimeoutSeconds * 1000}; PRAGMA synchronous=NORMAL", [], cancellationToken).ConfigureAwait(false);
+            // Per native connection, which the pool keeps open: once, not at every Open (an enrollment opens about
+            // eight times). busy_timeout: wait in SQLite itself instead of failing when another process holds the
+            // write lock; synchronous=NORMAL: with WAL, a commit survives a crash of the process, and only an OS
+            // crash or power loss can take the last commits back (they are not fsync'ed one by one).
+            if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+            {
+                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout={BusyTimeoutSeconds * 1000}; PRAGMA synchronous=NORMAL", [], cancellationToken).ConfigureAwait(false);
+                _configured.AddOrUpdate(handle, Configured);
+            }
+
             return connection;
         }
         catch
