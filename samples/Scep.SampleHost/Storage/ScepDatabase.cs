@@ -184,6 +184,9 @@ public abstract class ScepDatabase : IAsyncDisposable
             revocation_reason {int} NULL)
         """,
         "CREATE INDEX IF NOT EXISTS certificates_revoked ON certificates (issuer_id, revoked_at)",
+        // FindIssuedAsync after a crash: by transaction, or by user since a reservation; without these a scan of every certificate.
+        "CREATE INDEX IF NOT EXISTS certificates_transaction ON certificates (transaction_id)",
+        "CREATE INDEX IF NOT EXISTS certificates_username ON certificates (username, issued_at)",
         """
         CREATE TABLE IF NOT EXISTS pending_requests (
             id TEXT NOT NULL PRIMARY KEY,

@@ -15,6 +15,13 @@ namespace Scep.SampleHost.Storage;
 public sealed class SqliteScepDatabase : ScepDatabase
 {
     private const int BusyTimeoutSeconds = 30;
+
+    /// <summary>
+    /// Page cache per pooled connection, in KiB (SQLite's default is 2,000). Filled only with pages read, so it
+    /// grows with the database up to this bound per open connection. With the default, CPU per enrollment grew more
+    /// as the database grew (docs/performance.md, linear cost).
+    /// </summary>
+    private const int CacheKiB = 32 * 1024;
     private static readonly object Configured = new();
     private readonly string _connectionString;
 
@@ -80,7 +87,7 @@ public sealed class SqliteScepDatabase : ScepDatabase
             // crash or power loss can take the last commits back (they are not fsync'ed one by one).
             if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
             {
-                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout={BusyTimeoutSeconds * 1000}; PRAGMA synchronous=NORMAL", [], cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, null, $"PRAGMA busy_timeout={BusyTimeoutSeconds * 1000}; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-{CacheKiB}", [], cancellationToken).ConfigureAwait(false);
                 _configured.AddOrUpdate(handle, Configured);
             }
 

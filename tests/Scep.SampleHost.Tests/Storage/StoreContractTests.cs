@@ -30,6 +30,8 @@ public abstract class StoreContractTests
 
     protected string? ConnectionString { get; private set; }
 
+    protected ScepDatabase Database => _services.GetRequiredService<ScepDatabase>();
+
     private DatabaseEndEntityStore Entities => _services.GetRequiredService<DatabaseEndEntityStore>();
 
     private DatabaseTransactionStore Transactions => _services.GetRequiredService<DatabaseTransactionStore>();
@@ -527,6 +529,15 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     protected override Task<string?> CreateConnectionStringAsync() => Task.FromResult<string?>(null);
 
     protected override Task DropDatabaseAsync() => Task.CompletedTask;
+
+    [TestCase("SELECT serial FROM certificates WHERE transaction_id = 'T' AND LOWER(alias) = LOWER('scep') ORDER BY issued_at DESC", "certificates_transaction")]
+    [TestCase("SELECT serial FROM certificates WHERE username = 'u' AND issued_at >= 0 ORDER BY issued_at DESC", "certificates_username")]
+    public async Task FindIssuedQueries_SearchAnIndex_NotEveryCertificate(string query, string index)
+    {
+        var plan = await Database.QueryAsync("EXPLAIN QUERY PLAN " + query, [], r => r.GetString(3), CancellationToken.None);
+
+        plan.Should().Contain(step => step.Contains("USING INDEX " + index, StringComparison.Ordinal) || step.Contains("USING COVERING INDEX " + index, StringComparison.Ordinal));
+    }
 }
 
 [TestFixture]
