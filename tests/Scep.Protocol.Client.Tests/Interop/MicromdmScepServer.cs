@@ -82,9 +82,9 @@ public sealed class MicromdmScepServer : IAsyncDisposable
             var socket = Path.Combine(directory, "scep.sock");
             server.Start(nsenter, ["-t", scep.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", socat,
                 $"UNIX-LISTEN:{socket},fork,unlink-early,mode=600", $"TCP:127.0.0.1:{port}"], "relay-in.log");
-            await server.WaitUntilAsync(() => Task.FromResult(File.Exists(socket)), "the inner relay's socket", TimeSpan.FromSeconds(15));
+            await server.WaitUntilAsync(() => Task.FromResult(File.Exists(socket)), "the inner relay's socket", TimeSpan.FromSeconds(60));
             server.Start(socat, [$"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", $"UNIX-CONNECT:{socket}"], "relay-out.log");
-            await server.WaitForCapabilitiesAsync(TimeSpan.FromSeconds(20));
+            await server.WaitForCapabilitiesAsync(TimeSpan.FromSeconds(60));
             return server;
         }
         catch
