@@ -118,15 +118,7 @@ public class GetCertGetCrlAndRolloverTests
     public async Task GetCrl_ForACertificateOfThePreviousCa_ReturnsThePreviousCasCrl()
     {
         var previousCa = TestPki.CreateCa("CN=Scep Test CA (previous)", TestPki.CachedRsa(904));
-        var credentials = new ScepCaCredentials
-        {
-            CaCertificate = TestPki.Ca.Certificate,
-            DecryptionCertificate = TestPki.Ca.Certificate,
-            DecryptionKey = TestPki.Ca.Rsa,
-            SigningCertificate = TestPki.Ca.Certificate,
-            SigningKey = TestPki.Ca.Key,
-            PreviousCaCertificates = [previousCa.Certificate],
-        };
+        var credentials = ServerHarness.CredentialsWithPreviousCa(previousCa.Certificate);
         using var server = ServerHarness.Create(credentials: credentials);
         server.Authority.AddIssuer(previousCa.Certificate, previousCa.Key);
         var old = TestPki.Issue(previousCa, "CN=device-1", TestPki.CachedRsa(30), server.Now.AddDays(-30));
@@ -145,15 +137,7 @@ public class GetCertGetCrlAndRolloverTests
     public async Task GetCert_ForACertificateOfThePreviousCa_ComesWithThePreviousCaCertificate()
     {
         var previousCa = TestPki.CreateCa("CN=Scep Test CA (previous)", TestPki.CachedRsa(904));
-        var credentials = new ScepCaCredentials
-        {
-            CaCertificate = TestPki.Ca.Certificate,
-            DecryptionCertificate = TestPki.Ca.Certificate,
-            DecryptionKey = TestPki.Ca.Rsa,
-            SigningCertificate = TestPki.Ca.Certificate,
-            SigningKey = TestPki.Ca.Key,
-            PreviousCaCertificates = [previousCa.Certificate],
-        };
+        var credentials = ServerHarness.CredentialsWithPreviousCa(previousCa.Certificate);
         using var server = ServerHarness.Create(credentials: credentials);
         var old = TestPki.Issue(previousCa, "CN=device-1", TestPki.CachedRsa(30), server.Now.AddDays(-30));
         server.Authority.Record(old.Certificate);

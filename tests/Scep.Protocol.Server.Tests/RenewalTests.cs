@@ -274,15 +274,7 @@ public class RenewalTests
     public async Task RenewalReq_ForACertificateIssuedUnderThePreviousCaKey_IsIssuedByTheCurrentCa()
     {
         var previousCa = TestPki.CreateCa("CN=Scep Test CA (previous)", TestPki.CachedRsa(904));
-        var credentials = new ScepCaCredentials
-        {
-            CaCertificate = TestPki.Ca.Certificate,
-            DecryptionCertificate = TestPki.Ca.Certificate,
-            DecryptionKey = TestPki.Ca.Rsa,
-            SigningCertificate = TestPki.Ca.Certificate,
-            SigningKey = TestPki.Ca.Key,
-            PreviousCaCertificates = [previousCa.Certificate],
-        };
+        var credentials = ServerHarness.CredentialsWithPreviousCa(previousCa.Certificate);
         using var server = ServerHarness.Create(o => o.Aliases["ra"].AllowRenewal = true, credentials: credentials);
         var old = TestPki.Issue(previousCa, "CN=device-1", TestPki.CachedRsa(30), server.Now.AddDays(-200), TimeSpan.FromDays(365));
         server.Authority.Record(old.Certificate);

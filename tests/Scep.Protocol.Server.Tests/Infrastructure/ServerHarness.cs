@@ -62,6 +62,17 @@ public sealed class ServerHarness : IDisposable
 
     public IServiceProvider Services => _provider;
 
+    /// <summary>The test CA's credentials, with <paramref name="previousCa"/> as the CA certificate it rolled over from.</summary>
+    public static ScepCaCredentials CredentialsWithPreviousCa(X509Certificate2 previousCa) => new()
+    {
+        CaCertificate = TestPki.Ca.Certificate,
+        DecryptionCertificate = TestPki.Ca.Certificate,
+        DecryptionKey = TestPki.Ca.Rsa,
+        SigningCertificate = TestPki.Ca.Certificate,
+        SigningKey = TestPki.Ca.Key,
+        PreviousCaCertificates = [previousCa],
+    };
+
     /// <summary>
     /// A server with aliases <c>scep</c> (CA mode) and <c>ra</c> (RA mode, challenge <c>ra-secret</c>), unless
     /// <paramref name="configure"/> says otherwise.
