@@ -79,6 +79,13 @@ public sealed class MicromdmScepServer : IAsyncDisposable
             var port = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var scep = server.Start(unshare, ["-n", "bash", "-c", $"'{ip}' link set lo up && exec \"$@\"", "_", scepserver,
                 "-depot", depot, "-port", port, "-allowrenew", "0", "-crtvalid", "365", "-challenge", challenge], "scepserver.log");
+            // nsenter must not run before unshare has made the new namespace: it would then enter ours, and the inner
+            // relay would connect to the outer one instead of scepserver (a loop that never answers). Listening is
+            // logged after the namespace exists and its loopback is up.
+            await server.WaitUntilAsync(
+                () => Task.FromResult(InOwnNetworkNamespace(scep.Id) && server.Log.Contains("msg=listening", StringComparison.Ordinal)),
+                "scepserver listening in its own network namespace",
+                TimeSpan.FromSeconds(60));
             var socket = Path.Combine(directory, "scep.sock");
             server.Start(nsenter, ["-t", scep.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-n", socat,
                 $"UNIX-LISTEN:{socket},fork,unlink-early,mode=600", $"TCP:127.0.0.1:{port}"], "relay-in.log");
@@ -175,6 +182,23 @@ public sealed class MicromdmScepServer : IAsyncDisposable
                 return false;
             }
         }, "scepserver's GetCACaps answer", limit);
+    }
+
+    private static bool InOwnNetworkNamespace(int pid)
+    {
+        try
+        {
+            var theirs = new FileInfo($"/proc/{pid}/ns/net").LinkTarget;
+            return theirs is not null && theirs != new FileInfo("/proc/self/ns/net").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static int FreeLoopbackPort()
