@@ -60,7 +60,7 @@ public class PipelineMutationSweepTests
         {
             var random = new Random(Seed + sample.Name.Sum(c => c));
             var resign = (Action<SignedMessage>)(m => m.Resign(sample.SignerKey));
-            var outsideCertificates = OutsideCertificates(sample.Encoded);
+            var outsideCertificates = Mutations.OutsideCertificates(sample.Encoded);
             var families = new (string Family, IEnumerable<byte[]> Inputs)[]
             {
                 ("truncation", Mutations.Truncations(sample.Encoded)),
@@ -209,18 +209,5 @@ public class PipelineMutationSweepTests
                 yield return edited;
             }
         }
-    }
-
-    private static Func<int, bool> OutsideCertificates(byte[] message)
-    {
-        var certificates = new SignedMessage(AsnNode.Parse(message)).Certificates;
-        if (certificates is null)
-        {
-            return _ => true;
-        }
-
-        var encodedSet = certificates.Encode();
-        var start = message.AsSpan().IndexOf(encodedSet);
-        return offset => start < 0 || offset <= start + 2 || offset >= start + encodedSet.Length;
     }
 }

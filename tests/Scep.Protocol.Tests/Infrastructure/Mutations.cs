@@ -77,6 +77,23 @@ public static class Mutations
     }
 
     /// <summary>
+    /// Selects length fields outside the certificates a pkiMessage carries (their own decoder is OpenSSL's, swept
+    /// elsewhere): a filter for <see cref="LengthFields"/>.
+    /// </summary>
+    public static Func<int, bool> OutsideCertificates(byte[] message)
+    {
+        var certificates = new SignedMessage(AsnNode.Parse(message)).Certificates;
+        if (certificates is null)
+        {
+            return _ => true;
+        }
+
+        var encodedSet = certificates.Encode();
+        var start = message.AsSpan().IndexOf(encodedSet);
+        return offset => start < 0 || offset <= start + 2 || offset >= start + encodedSet.Length;
+    }
+
+    /// <summary>
     /// Length-field corruption: for every definite-length header in the encoding, the length octets rewritten
     /// in place while everything else keeps its bytes — one more, one less, zero, the indefinite form (0x80), the
     /// reserved form (0xFF), and a long form claiming four gigabytes — so the declared length disagrees with the data.
