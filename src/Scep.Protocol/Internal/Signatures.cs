@@ -81,24 +81,25 @@ internal static class Signatures
         int exponentLength;
         try
         {
-            const AsnEncodingRules Der = AsnEncodingRules.DER;
-            AsnDecoder.ReadSequence(subjectPublicKeyInfo, Der, out var offset, out var length, out _);
+            // BER, the superset: whatever encoding the platform imported, the bound is read from it.
+            const AsnEncodingRules Ber = AsnEncodingRules.BER;
+            AsnDecoder.ReadSequence(subjectPublicKeyInfo, Ber, out var offset, out var length, out _);
             var spki = subjectPublicKeyInfo.Slice(offset, length);
-            AsnDecoder.ReadEncodedValue(spki, Der, out _, out _, out var algorithmLength);
-            var bits = AsnDecoder.ReadBitString(spki[algorithmLength..], Der, out _, out _);
-            AsnDecoder.ReadSequence(bits, Der, out offset, out length, out _);
+            AsnDecoder.ReadEncodedValue(spki, Ber, out _, out _, out var algorithmLength);
+            var bits = AsnDecoder.ReadBitString(spki[algorithmLength..], Ber, out _, out _);
+            AsnDecoder.ReadSequence(bits, Ber, out offset, out length, out _);
             var rsaPublicKey = bits.AsSpan(offset, length);
-            var modulus = AsnDecoder.ReadIntegerBytes(rsaPublicKey, Der, out var modulusLength);
-            var exponent = AsnDecoder.ReadIntegerBytes(rsaPublicKey[modulusLength..], Der, out _);
+            var modulus = AsnDecoder.ReadIntegerBytes(rsaPublicKey, Ber, out var modulusLength);
+            var exponent = AsnDecoder.ReadIntegerBytes(rsaPublicKey[modulusLength..], Ber, out _);
             modulus = modulus.TrimStart((byte)0);
             exponent = exponent.TrimStart((byte)0);
             modulusBits = modulus.IsEmpty ? 0 : (modulus.Length * 8) - BitOperations.LeadingZeroCount((uint)modulus[0]) + 24;
             exponentLength = exponent.Length;
         }
-        catch (AsnContentException)
+        catch (AsnContentException e)
         {
-            // The platform imported it, so it is an RSA key; a shape we do not read here is left to the platform.
-            return;
+            // The platform imported it, but a key whose size cannot be read is not one whose cost is bounded.
+            throw new ScepException(ScepError.UnsupportedAlgorithm, "The RSA public key cannot be read.", e);
         }
 
         if (modulusBits is < Limits.MinRsaKeySize or > Limits.MaxRsaKeySize)
