@@ -402,25 +402,13 @@ public sealed class ScepClient
         var set = DecryptCertificateSet(reply, transaction.Signer);
         var issued = set.Certificates.FirstOrDefault(transaction.IsForRequestedKey)
             ?? throw new ScepException(ScepError.MalformedContent, "The SUCCESS reply holds no certificate for the requested public key.");
+        if (!server.CaCertificates.HaveIssued(issued, set.Certificates))
+        {
+            throw new ScepException(ScepError.SignatureInvalid, $"The issued certificate (issuer '{issued.Issuer}') is not signed by a CA certificate from GetCACert.");
+        }
+
         var others = set.Certificates.Where(c => !ReferenceEquals(c, issued)).ToList();
-        EnsureIssuedByCa(issued, others, server.CaCertificates);
         return EnrollmentResult.Issued(transaction, request, reply, issued, others.AsReadOnly());
-    }
-
-    private static void EnsureIssuedByCa(X509Certificate2 issued, IReadOnlyList<X509Certificate2> others, CaCertificates ca)
-    {
-        if (ca.Certificates.Any(c => CertificateSignature.IsIssuedBy(issued, c)))
-        {
-            return;
-        }
-
-        // An issuing intermediate that the reply carries and that a GetCACert certificate issued.
-        if (others.Any(intermediate => CertificateSignature.IsIssuedBy(issued, intermediate) && ca.Certificates.Any(c => CertificateSignature.IsIssuedBy(intermediate, c))))
-        {
-            return;
-        }
-
-        throw new ScepException(ScepError.SignatureInvalid, $"The issued certificate (issuer '{issued.Issuer}') is not signed by a CA certificate from GetCACert.");
     }
 
     private DegenerateCertificateSet DecryptCertificateSet(PkiMessage reply, ScepSigner signer)

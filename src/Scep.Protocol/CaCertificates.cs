@@ -48,6 +48,23 @@ public sealed class CaCertificates
     /// <summary>Whether an RA certificate separate from the CA is present.</summary>
     public bool HasRegistrationAuthority => Certificates.Any(c => !CertificateFacts.IsCertificateAuthority(c));
 
+    /// <summary>
+    /// Whether one of these certificates signed <paramref name="certificate"/>, directly or through an issuing
+    /// intermediate among <paramref name="carried"/> (the other certificates of a CertRep) that one of them signed.
+    /// Signatures only: validity and revocation are the caller's to judge.
+    /// </summary>
+    /// <param name="certificate">The issued certificate.</param>
+    /// <param name="carried">Certificates delivered with it; <paramref name="certificate"/> itself among them is skipped.</param>
+    /// <returns>True when a signature chain leads to one of <see cref="Certificates"/>.</returns>
+    public bool HaveIssued(X509Certificate2 certificate, IEnumerable<X509Certificate2>? carried = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return Certificates.Any(ca => CertificateFacts.IsIssuedBy(certificate, ca))
+            || (carried ?? []).Any(intermediate => !ReferenceEquals(intermediate, certificate)
+                && CertificateFacts.IsIssuedBy(certificate, intermediate)
+                && Certificates.Any(ca => CertificateFacts.IsIssuedBy(intermediate, ca)));
+    }
+
     /// <summary>Builds the reply: a DER certificate when there is one, else a certificates-only SignedData in the given order (put RA certificates first: some clients take the first).</summary>
     /// <param name="certificates">The CA certificate and any RA or intermediate certificates.</param>
     /// <returns>The reply.</returns>

@@ -250,4 +250,31 @@ public class CaCertificatesTests
         error.Reason.Should().Be(ScepError.Malformed);
         error.Message.Should().Contain("RA both");
     }
+
+    [Test]
+    public void HaveIssued_ACertificateTheCaSigned_IsTrue()
+    {
+        var issued = TestPki.Issue(_ca, "CN=device", TestPki.CachedRsa(69, 1024));
+
+        CaCertificates.Create([_ca.Certificate]).HaveIssued(issued.Certificate).Should().BeTrue();
+    }
+
+    [Test]
+    public void HaveIssued_ThroughACarriedIntermediateTheCaSigned_IsTrueOnlyWithTheIntermediate()
+    {
+        var issued = TestPki.Issue(_intermediate, "CN=device", TestPki.CachedRsa(69, 1024));
+        var cas = CaCertificates.Create([_root.Certificate]);
+
+        cas.HaveIssued(issued.Certificate, [issued.Certificate, _intermediate.Certificate]).Should().BeTrue();
+        cas.HaveIssued(issued.Certificate, [issued.Certificate]).Should().BeFalse("without the intermediate no signature leads to the root");
+    }
+
+    [Test]
+    public void HaveIssued_ByAStrangerCarriedWithIt_IsFalse()
+    {
+        var stranger = TestPki.CreateCa("CN=Stranger", TestPki.CachedRsa(70, 1024));
+        var issued = TestPki.Issue(stranger, "CN=device", TestPki.CachedRsa(69, 1024));
+
+        CaCertificates.Create([_ca.Certificate]).HaveIssued(issued.Certificate, [stranger.Certificate]).Should().BeFalse();
+    }
 }
