@@ -92,29 +92,21 @@ internal sealed class DatabaseHealthCheck(IServiceProvider services, CaKeyRing c
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (options.Value.Store == SampleHostStore.InMemory)
-        {
-            try
-            {
-                _ = cas.Current;
-                return HealthCheckResult.Healthy("CA loaded; store in memory.");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                return HealthCheckResult.Unhealthy("The CA is not available.", e);
-            }
-        }
-
-        var database = services.GetRequiredService<ScepDatabase>();
+        var database = options.Value.Store == SampleHostStore.InMemory ? null : services.GetRequiredService<ScepDatabase>();
         try
         {
             _ = cas.Current;
+            if (database is null)
+            {
+                return HealthCheckResult.Healthy("CA loaded; store in memory.");
+            }
+
             await database.QueryAsync("SELECT 1", [], r => r.GetValue(0), cancellationToken).ConfigureAwait(false);
             return HealthCheckResult.Healthy($"{database.ProviderName} reachable; CA loaded.");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"{database.ProviderName} or the CA is not available.", e);
+            return HealthCheckResult.Unhealthy(database is null ? "The CA is not available." : $"{database.ProviderName} or the CA is not available.", e);
         }
     }
 }
