@@ -97,7 +97,8 @@ internal static class Files
     public static RSA ReadRsaKey(string path, string purpose) =>
         ReadPrivateKey(path) as RSA ?? throw new CliUsageException($"{path}: {purpose} needs an RSA key (SCEP replies are encrypted to it with RSA).");
 
-    private static RSA? TryRsa(Action<RSA> import)
+    /// <summary>A new RSA key with <paramref name="import"/> applied, or null when the import fails.</summary>
+    public static RSA? TryRsa(Action<RSA> import)
     {
         var rsa = RSA.Create();
         try

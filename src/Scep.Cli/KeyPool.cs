@@ -59,22 +59,10 @@ internal static class KeyPool
         // PKCS#8 as written here, or PKCS#1 (RSAPrivateKey) as `openssl genrsa -outform DER` writes: a pool can be
         // filled by any tool.
         var der = File.ReadAllBytes(path);
-        var key = RSA.Create();
-        try
+        var key = Files.TryRsa(r => r.ImportPkcs8PrivateKey(der, out _)) ?? Files.TryRsa(r => r.ImportRSAPrivateKey(der, out _));
+        if (key is null)
         {
-            key.ImportPkcs8PrivateKey(der, out _);
-        }
-        catch (CryptographicException)
-        {
-            try
-            {
-                key.ImportRSAPrivateKey(der, out _);
-            }
-            catch (CryptographicException)
-            {
-                key.Dispose();
-                return null;
-            }
+            return null;
         }
 
         if (key.KeySize == keySize)
