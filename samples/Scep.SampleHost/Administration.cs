@@ -67,7 +67,7 @@ public sealed class Administration
             throw new AdministrationException($"Request {id} was decided meanwhile.");
         }
 
-        return certificate;
+        return X509CertificateLoader.LoadCertificate(certificate.Der);
     }
 
     public async ValueTask RejectAsync(string id, string? reason, CancellationToken cancellationToken)

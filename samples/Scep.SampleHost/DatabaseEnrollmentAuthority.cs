@@ -68,7 +68,7 @@ public sealed class DatabaseEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         }
 
         var certificate = await IssueAndRecordAsync(ca, subject, csr, username, context.Alias, context.TransactionId, cancellationToken).ConfigureAwait(false);
-        return EnrollmentDecision.Issued(certificate);
+        return EnrollmentDecision.Issued(certificate.Der);
     }
 
     public async ValueTask<EnrollmentDecision> GetPendingDecisionAsync(PendingEnrollment pending, CancellationToken cancellationToken)
@@ -81,7 +81,7 @@ public sealed class DatabaseEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
                 return EnrollmentDecision.Pending(record.Id);
             case PendingState.Approved when record.CertificateSerial is { } serial
                 && await _certificates.FindAsync(serial, cancellationToken).ConfigureAwait(false) is { } issued:
-                return EnrollmentDecision.Issued(X509CertificateLoader.LoadCertificate(issued.Der));
+                return EnrollmentDecision.Issued(issued.Der);
             case PendingState.Rejected:
                 return EnrollmentDecision.Rejected(FailInfo.BadRequest, record.Reason ?? "The request was rejected.");
             default:
@@ -138,7 +138,7 @@ public sealed class DatabaseEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
     }
 
     /// <summary>Issues a certificate for <paramref name="csr"/> and records it.</summary>
-    internal async ValueTask<X509Certificate2> IssueAndRecordAsync(CaKey ca, X500DistinguishedName subject, Pkcs10Request csr, string? username, string? alias, string? transactionId, CancellationToken cancellationToken)
+    internal async ValueTask<IssuedDer> IssueAndRecordAsync(CaKey ca, X500DistinguishedName subject, Pkcs10Request csr, string? username, string? alias, string? transactionId, CancellationToken cancellationToken)
     {
         // A random 16-byte serial collides with nothing in practice; the primary key makes sure of it.
         for (var attempt = 0; ; attempt++)

@@ -21,10 +21,12 @@ public static class CertRep
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(parameters);
-        var recipient = request.SignerCertificate
+        // From the signer's DER: the reply needs its key and its issuer and serial number, not a loaded certificate.
+        var recipient = request.SignerCertificateDer
             ?? throw new ArgumentException("The request carries no signer certificate to encrypt the reply to.", nameof(request));
         var encryption = parameters.ContentEncryption ?? request.Envelope?.ContentEncryptionAlgorithm ?? ContentEncryptionAlgorithm.Aes128Cbc;
-        var envelope = PkiEnvelope.Create(content.RawData.Span, recipient, encryption, parameters.KeyTransport);
+        var envelope = PkiEnvelope.Create(
+            content.RawData.Span, recipient.SubjectPublicKeyInfo.Span, IssuerAndSerialNumber.FromCertificate(recipient), encryption, parameters.KeyTransport);
         return Build(request, PkiStatus.Success, null, null, envelope, parameters);
     }
 

@@ -14,15 +14,22 @@ public sealed class DegenerateCertificateSet
 {
     private readonly ReadOnlyMemory<byte> _encoded;
 
+    private readonly Lazy<IReadOnlyList<X509Certificate2>> _certificates;
+
     private DegenerateCertificateSet(ReadOnlyMemory<byte> encoded, IReadOnlyList<X509Certificate2> certificates, IReadOnlyList<ReadOnlyMemory<byte>> crls)
+        : this(encoded, new Lazy<IReadOnlyList<X509Certificate2>>(certificates), crls)
+    {
+    }
+
+    private DegenerateCertificateSet(ReadOnlyMemory<byte> encoded, Lazy<IReadOnlyList<X509Certificate2>> certificates, IReadOnlyList<ReadOnlyMemory<byte>> crls)
     {
         _encoded = encoded;
-        Certificates = certificates;
+        _certificates = certificates;
         Crls = crls;
     }
 
-    /// <summary>The certificates, in the order of the encoding.</summary>
-    public IReadOnlyList<X509Certificate2> Certificates { get; }
+    /// <summary>The certificates, in the order of the encoding (for a set made by <see cref="CreateFromEncoded"/>, loaded on first access).</summary>
+    public IReadOnlyList<X509Certificate2> Certificates => _certificates.Value;
 
     /// <summary>The DER-encoded CRLs (GetCRL replies carry one).</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Crls { get; }
@@ -41,6 +48,23 @@ public sealed class DegenerateCertificateSet
         var crlList = crls?.Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToList() ?? [];
         var encoded = SignedDataWriter.WriteDegenerate(certificateList.Select(c => c.RawDataMemory), crlList);
         return new DegenerateCertificateSet(encoded, certificateList.AsReadOnly(), crlList.AsReadOnly());
+    }
+
+    /// <summary>
+    /// Creates a set from DER certificates without loading them into the platform: a server delivering a certificate
+    /// its authority issued as DER (<c>EnrollmentDecision.Issued</c> from bytes) spends no certificate load on the reply.
+    /// </summary>
+    /// <param name="certificates">DER-encoded certificates in the order to encode them; the first is the issued one in a CertRep.</param>
+    /// <param name="crls">DER-encoded CRLs, if any.</param>
+    /// <returns>The set.</returns>
+    public static DegenerateCertificateSet CreateFromEncoded(IEnumerable<ReadOnlyMemory<byte>> certificates, IEnumerable<ReadOnlyMemory<byte>>? crls = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
+        var encodedList = certificates.Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToList();
+        var crlList = crls?.Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToList() ?? [];
+        var encoded = SignedDataWriter.WriteDegenerate(encodedList, crlList);
+        var loaded = new Lazy<IReadOnlyList<X509Certificate2>>(() => encodedList.Select(CertificateFacts.Load).ToList().AsReadOnly());
+        return new DegenerateCertificateSet(encoded, loaded, crlList.AsReadOnly());
     }
 
     /// <summary>Decodes a degenerate SignedData (BER or DER).</summary>

@@ -41,6 +41,10 @@ public sealed class IssuerAndSerialNumber
         return new IssuerAndSerialNumber(certificate.IssuerName.RawData, certificate.SerialNumberBytes.ToArray());
     }
 
+    /// <summary>The identifier of a certificate read from its DER, without loading it.</summary>
+    internal static IssuerAndSerialNumber FromCertificate(Internal.CertificateDer certificate) =>
+        new(certificate.Issuer, certificate.SerialNumber);
+
     /// <summary>Creates an identifier from an issuer name and serial number octets.</summary>
     /// <param name="issuer">The issuer's name.</param>
     /// <param name="serialNumber">Big-endian two's-complement serial number octets.</param>

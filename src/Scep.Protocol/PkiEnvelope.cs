@@ -166,10 +166,21 @@ public sealed class PkiEnvelope
         KeyTransportAlgorithm keyTransport = KeyTransportAlgorithm.RsaPkcs1)
     {
         ArgumentNullException.ThrowIfNull(recipient);
+        return Create(content, CertificateFacts.SubjectPublicKeyInfo(recipient).Span, IssuerAndSerialNumber.FromCertificate(recipient), algorithm, keyTransport);
+    }
+
+    /// <summary>Encrypts to the key <paramref name="recipientKey"/> (a DER SubjectPublicKeyInfo) of the certificate <paramref name="recipientId"/> names.</summary>
+    internal static PkiEnvelope Create(
+        ReadOnlySpan<byte> content,
+        ReadOnlySpan<byte> recipientKey,
+        IssuerAndSerialNumber recipientId,
+        ContentEncryptionAlgorithm algorithm,
+        KeyTransportAlgorithm keyTransport)
+    {
         var oid = Algorithms.ContentEncryptionOid(algorithm);
         var padding = Algorithms.KeyTransportPadding(keyTransport);
-        // The key object belongs to this thread's cache (PublicKeyCache): used here at once, never disposed here.
-        var rsa = RecipientKey(recipient)
+        // The key object belongs to the process-wide PublicKeyCache: used here at once, never disposed here.
+        var rsa = RecipientKey(recipientKey)
             ?? throw new ScepException(ScepError.UnsupportedAlgorithm, "The recipient certificate has no RSA key; SCEP key transport needs RSA.");
 
         // RFC 8017 §7.1.1 and §7.2.1: OAEP needs 2 hLen + 2 octets beside the message, PKCS#1 v1.5 needs 11.
@@ -213,7 +224,7 @@ public sealed class PkiEnvelope
         writer.PushSetOf();
         writer.PushSequence();
         writer.WriteInteger(0);
-        IssuerAndSerialNumber.FromCertificate(recipient).Write(writer);
+        recipientId.Write(writer);
         Algorithms.WriteKeyTransportAlgorithm(writer, keyTransport);
         writer.WriteOctetString(encryptedKey);
         writer.PopSequence();
@@ -232,11 +243,11 @@ public sealed class PkiEnvelope
         return Decode(writer.Encode());
     }
 
-    private static RSA? RecipientKey(X509Certificate2 recipient)
+    private static RSA? RecipientKey(ReadOnlySpan<byte> subjectPublicKeyInfo)
     {
         try
         {
-            return PublicKeyCache.Get(CertificateFacts.SubjectPublicKeyInfo(recipient).Span) as RSA;
+            return PublicKeyCache.Get(subjectPublicKeyInfo) as RSA;
         }
         catch (CryptographicException)
         {

@@ -75,6 +75,16 @@ public sealed class PkiMessage
     /// <summary>The certificate the SignerInfo names, when it is in <see cref="Certificates"/>; null otherwise (NDES replies may omit it).</summary>
     public X509Certificate2? SignerCertificate => _signerIndex < 0 ? null : _loaded[_signerIndex].Value;
 
+    /// <summary>
+    /// The DER SubjectPublicKeyInfo of the signer certificate the message carries, read from the encoding without
+    /// loading the certificate; empty when the message does not carry its signer. A server identifies the requester
+    /// by this key and encrypts the reply to it.
+    /// </summary>
+    public ReadOnlyMemory<byte> SignerPublicKeyInfo => _signerIndex < 0 ? ReadOnlyMemory<byte>.Empty : _certificateDers[_signerIndex].SubjectPublicKeyInfo;
+
+    /// <summary>The fields of the carried signer certificate, or null when the message does not carry it.</summary>
+    internal CertificateDer? SignerCertificateDer => _signerIndex < 0 ? null : _certificateDers[_signerIndex];
+
     /// <summary>The SignedData's certificates, in the order of the encoding; certificates that cannot be read are left out.</summary>
     public IReadOnlyList<X509Certificate2> Certificates => _certificates.Value;
 
@@ -401,6 +411,23 @@ public sealed class PkiMessage
     /// <exception cref="ScepException">badAlg or badMessageCheck reasons.</exception>
     public X509Certificate2 VerifySignature(ScepAlgorithmPolicy? policy = null, IEnumerable<X509Certificate2>? candidateSigners = null)
     {
+        var candidate = VerifySignatureCore(policy, candidateSigners);
+        return candidate ?? SignerCertificate
+            ?? throw new ScepException(ScepError.SignerCertificateNotFound, "The certificate that signed the message cannot be read.");
+    }
+
+    /// <summary>
+    /// Verifies the signature as <see cref="VerifySignature"/> does, with the signer certificate the message carries
+    /// (every SCEP request carries it), without loading that certificate into the platform: a server's first check,
+    /// which then works with <see cref="SignerPublicKeyInfo"/>. <see cref="SignerCertificate"/> still loads it on demand.
+    /// </summary>
+    /// <param name="policy">Which digests to accept; <see cref="ScepAlgorithmPolicy.Default"/> when null.</param>
+    /// <exception cref="ScepException">badAlg or badMessageCheck reasons; <see cref="ScepError.SignerCertificateNotFound"/> when the message does not carry its signer.</exception>
+    public void EnsureSignatureValid(ScepAlgorithmPolicy? policy = null) => VerifySignatureCore(policy, null);
+
+    /// <summary>Verifies; returns the candidate that verified, or null when the carried signer did.</summary>
+    private X509Certificate2? VerifySignatureCore(ScepAlgorithmPolicy? policy, IEnumerable<X509Certificate2>? candidateSigners)
+    {
         policy ??= ScepAlgorithmPolicy.Default;
         X509Certificate2? candidate = null;
         ReadOnlyMemory<byte> subjectPublicKeyInfo;
@@ -416,8 +443,7 @@ public sealed class PkiMessage
         }
 
         SignedDataVerifier.Verify(_signedData, _signer, subjectPublicKeyInfo, policy);
-        return candidate ?? SignerCertificate
-            ?? throw new ScepException(ScepError.SignerCertificateNotFound, "The certificate that signed the message cannot be read.");
+        return candidate;
     }
 
     /// <summary>Decrypts the pkcsPKIEnvelope and parses the messageData for this messageType.</summary>

@@ -21,18 +21,13 @@ public static class RenewalDetection
     {
         ArgumentNullException.ThrowIfNull(signerCertificate);
         ArgumentNullException.ThrowIfNull(caCertificates);
-        var reusesKey = CertificateFacts.SubjectPublicKeyInfo(signerCertificate).Span.SequenceEqual(requestedKey);
-        foreach (var ca in caCertificates)
-        {
-            if (!ca.RawDataMemory.Span.SequenceEqual(signerCertificate.RawDataMemory.Span) && CertificateFacts.IsIssuedBy(signerCertificate, ca))
-            {
-                return new EnrollmentClassification(EnrollmentKind.Renewal, ca, reusesKey);
-            }
-        }
-
-        return CertificateFacts.IsSelfSigned(signerCertificate)
-            ? new EnrollmentClassification(EnrollmentKind.InitialEnrollment, null, reusesKey)
-            : new EnrollmentClassification(EnrollmentKind.UnknownSigner, null, reusesKey);
+        return Classify(
+            signerCertificate.RawDataMemory,
+            signerCertificate.IssuerName.RawData,
+            signerCertificate.SubjectName.RawData,
+            CertificateFacts.SubjectPublicKeyInfo(signerCertificate).Span,
+            requestedKey,
+            caCertificates);
     }
 
     /// <summary>Classifies a verified request by its signer and its PKCS#10 request.</summary>
@@ -44,8 +39,35 @@ public static class RenewalDetection
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(certificationRequest);
-        var signer = request.SignerCertificate
+        ArgumentNullException.ThrowIfNull(caCertificates);
+        var signer = request.SignerCertificateDer
             ?? throw new ArgumentException("The request carries no signer certificate.", nameof(request));
-        return Classify(signer, certificationRequest.SubjectPublicKeyInfo.Span, caCertificates);
+
+        // From the signer's DER: loading it into the platform would cost more than the rest of this check.
+        return Classify(signer.Raw, signer.Issuer.Span, signer.Subject.Span, signer.SubjectPublicKeyInfo.Span, certificationRequest.SubjectPublicKeyInfo.Span, caCertificates);
+    }
+
+    private static EnrollmentClassification Classify(
+        ReadOnlyMemory<byte> signer,
+        ReadOnlySpan<byte> signerIssuer,
+        ReadOnlySpan<byte> signerSubject,
+        ReadOnlySpan<byte> signerKey,
+        ReadOnlySpan<byte> requestedKey,
+        IEnumerable<X509Certificate2> caCertificates)
+    {
+        var reusesKey = signerKey.SequenceEqual(requestedKey);
+        foreach (var ca in caCertificates)
+        {
+            if (!ca.RawDataMemory.Span.SequenceEqual(signer.Span)
+                && CertificateFacts.NameEquals(signerIssuer, ca.SubjectName.RawData)
+                && Signatures.SignedStructureVerifies(signer, CertificateFacts.SubjectPublicKeyInfo(ca).Span))
+            {
+                return new EnrollmentClassification(EnrollmentKind.Renewal, ca, reusesKey);
+            }
+        }
+
+        return CertificateFacts.NameEquals(signerIssuer, signerSubject) && Signatures.SignedStructureVerifies(signer, signerKey)
+            ? new EnrollmentClassification(EnrollmentKind.InitialEnrollment, null, reusesKey)
+            : new EnrollmentClassification(EnrollmentKind.UnknownSigner, null, reusesKey);
     }
 }

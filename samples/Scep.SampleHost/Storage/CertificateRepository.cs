@@ -279,17 +279,17 @@ public sealed record IssuedCertificateRecord(
     DateTimeOffset? RevokedAt = null,
     X509RevocationReason? RevocationReason = null)
 {
-    public static IssuedCertificateRecord From(X509Certificate2 certificate, string issuerId, string? username, string? alias, string? transactionId, DateTimeOffset issuedAt) => new(
+    public static IssuedCertificateRecord From(IssuedDer certificate, string issuerId, string? username, string? alias, string? transactionId, DateTimeOffset issuedAt) => new(
         certificate.SerialNumber,
         issuerId,
         certificate.Subject,
         username,
         alias,
         transactionId,
-        new DateTimeOffset(certificate.NotBefore.ToUniversalTime()),
-        new DateTimeOffset(certificate.NotAfter.ToUniversalTime()),
+        certificate.NotBefore,
+        certificate.NotAfter,
         issuedAt,
-        certificate.RawData);
+        certificate.Der);
 }
 
 /// <summary>What became of a pending request.</summary>

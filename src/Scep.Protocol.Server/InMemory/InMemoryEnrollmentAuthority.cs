@@ -96,7 +96,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
             return ValueTask.FromResult(EnrollmentDecision.Pending(reference));
         }
 
-        return ValueTask.FromResult(EnrollmentDecision.Issued(Issue(context)));
+        return ValueTask.FromResult(EnrollmentDecision.Issued(Issue(context).Der));
     }
 
     /// <inheritdoc />
@@ -122,13 +122,13 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
             request = _pending[reference];
         }
 
-        var certificate = Issue(request.Context);
+        var issued = Issue(request.Context);
         lock (_lock)
         {
-            request.Decision = EnrollmentDecision.Issued(certificate);
+            request.Decision = EnrollmentDecision.Issued(issued.Der);
         }
 
-        return certificate;
+        return issued.Certificate;
     }
 
     /// <summary>Rejects a pending request.</summary>
@@ -149,7 +149,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         ArgumentNullException.ThrowIfNull(certificate);
         lock (_lock)
         {
-            var index = _issued.FindIndex(i => i.Certificate.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span));
+            var index = _issued.FindIndex(i => i.Der.Span.SequenceEqual(certificate.RawDataMemory.Span));
             if (index >= 0)
             {
                 _issued[index] = _issued[index] with { RevokedAt = _time.GetUtcNow() };
@@ -164,7 +164,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         ArgumentNullException.ThrowIfNull(certificate);
         lock (_lock)
         {
-            _issued.Add(new IssuedCertificate(certificate, null));
+            _issued.Add(new IssuedCertificate(certificate.RawData, null));
         }
     }
 
@@ -184,7 +184,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         ArgumentNullException.ThrowIfNull(certificate);
         lock (_lock)
         {
-            var record = _issued.FirstOrDefault(i => i.Certificate.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span));
+            var record = _issued.FirstOrDefault(i => i.Der.Span.SequenceEqual(certificate.RawDataMemory.Span));
             return ValueTask.FromResult(record is null ? CertificateStatus.Unknown : record.RevokedAt is null ? CertificateStatus.Good : CertificateStatus.Revoked);
         }
     }
@@ -226,7 +226,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         return ValueTask.FromResult<byte[]?>(crl);
     }
 
-    private X509Certificate2 Issue(EnrollmentContext context)
+    private IssuedCertificate Issue(EnrollmentContext context)
     {
         (X509Certificate2 Certificate, AsymmetricAlgorithm Key) ca;
         lock (_lock)
@@ -260,13 +260,19 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         var notAfter = now + Validity < ca.Certificate.NotAfter ? now + Validity : new DateTimeOffset(ca.Certificate.NotAfter);
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] = (byte)((serial[0] & 0x7F) | 0x01);
-        var certificate = request.Create(ca.Certificate.SubjectName, SignatureGenerator(ca.Key), now.AddMinutes(-5), notAfter, serial);
+        var issued = new IssuedCertificate(request.CreateEncoded(ca.Certificate.SubjectName, SignatureGenerator(ca.Key), now.AddMinutes(-5), notAfter, serial), null)
+        {
+            Alias = context.Alias,
+            TransactionId = context.Request.TransactionId,
+            Username = context.EndEntity?.Username,
+            IssuedAt = now,
+        };
         lock (_lock)
         {
-            _issued.Add(new IssuedCertificate(certificate, null) { Alias = context.Alias, TransactionId = context.Request.TransactionId, Username = context.EndEntity?.Username, IssuedAt = now });
+            _issued.Add(issued);
         }
 
-        return certificate;
+        return issued;
     }
 
     private static X509SignatureGenerator SignatureGenerator(AsymmetricAlgorithm key) => key switch
@@ -289,8 +295,13 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         }
     }
 
-    private sealed record IssuedCertificate(X509Certificate2 Certificate, DateTimeOffset? RevokedAt)
+    /// <summary>An issued certificate, kept as DER and loaded only when a lookup needs it.</summary>
+    private sealed record IssuedCertificate(ReadOnlyMemory<byte> Der, DateTimeOffset? RevokedAt)
     {
+        private readonly Lazy<X509Certificate2> _certificate = new(() => X509CertificateLoader.LoadCertificate(Der.Span));
+
+        public X509Certificate2 Certificate => _certificate.Value;
+
         public string? Alias { get; init; }
 
         public string? TransactionId { get; init; }

@@ -83,7 +83,8 @@ internal sealed class PkiOperationProcessor
         }
 
         // §10.1 steps 5-8: signer, signature, algorithms, time.
-        var signer = request.VerifySignature(x.Alias.Policy);
+        // The signer is used by its key (SignerPublicKeyInfo) and loaded as a certificate only for a renewal.
+        request.EnsureSignatureValid(x.Alias.Policy);
         if (options.SigningTimeTolerance is { } tolerance)
         {
             request.EnsureSigningTimeWithin(x.Now, tolerance);
@@ -104,17 +105,18 @@ internal sealed class PkiOperationProcessor
         x.ContentEncryption = content.EncryptionAlgorithm;
         return request.MessageType switch
         {
-            MessageType.CertPoll => await PollAsync(x, signer, cancellationToken).ConfigureAwait(false),
+            MessageType.CertPoll => await PollAsync(x, cancellationToken).ConfigureAwait(false),
             MessageType.GetCert => await GetCertAsync(x, content.IssuerAndSerialNumber!, cancellationToken).ConfigureAwait(false),
             MessageType.GetCRL => await GetCrlAsync(x, content.IssuerAndSerialNumber!, cancellationToken).ConfigureAwait(false),
-            _ => await EnrollAsync(x, signer, target, content.CertificationRequest!, cancellationToken).ConfigureAwait(false),
+            _ => await EnrollAsync(x, target, content.CertificationRequest!, cancellationToken).ConfigureAwait(false),
         };
     }
 
-    private async ValueTask<PkiMessage> EnrollAsync(Exchange x, X509Certificate2 signer, ScepCaCredentials target, Pkcs10Request csr, CancellationToken cancellationToken)
+    private async ValueTask<PkiMessage> EnrollAsync(Exchange x, ScepCaCredentials target, Pkcs10Request csr, CancellationToken cancellationToken)
     {
         var options = x.Alias.Options;
-        if (!CanEncryptTo(signer))
+        var signerKey = x.Request.SignerPublicKeyInfo;
+        if (!CanEncryptTo(signerKey))
         {
             return x.Failure(FailInfo.BadAlg, "The request's signer certificate has no RSA key, so no reply can be encrypted to it.");
         }
@@ -127,7 +129,7 @@ internal sealed class PkiOperationProcessor
         }
 
         caCertificates.AddRange(x.Credentials.PreviousCaCertificates);
-        var classification = RenewalDetection.Classify(signer, csr.SubjectPublicKeyInfo.Span, caCertificates);
+        var classification = RenewalDetection.Classify(x.Request, csr, caCertificates);
         var isRenewalType = x.Request.MessageType is MessageType.RenewalReq or MessageType.UpdateReq;
         if (classification.Kind == EnrollmentKind.UnknownSigner || (isRenewalType && classification.Kind != EnrollmentKind.Renewal))
         {
@@ -135,17 +137,20 @@ internal sealed class PkiOperationProcessor
         }
 
         var renewal = classification.Kind == EnrollmentKind.Renewal;
-        if (renewal)
+        var signer = renewal
+            ? x.Request.SignerCertificate ?? throw new ScepException(ScepError.SignerCertificateNotFound, "The certificate that signed the message cannot be read.")
+            : null;
+        if (signer is not null)
         {
             await CheckRenewalAsync(x, signer, csr, classification, cancellationToken).ConfigureAwait(false);
         }
-        else if (options.RequireSignerKeyMatchesRequest && !csr.HasSamePublicKeyAs(signer))
+        else if (options.RequireSignerKeyMatchesRequest && !csr.SubjectPublicKeyInfo.Span.SequenceEqual(signerKey.Span))
         {
             return x.Failure(FailInfo.BadRequest, "The certificate request's key differs from the key that signed the message.");
         }
 
         // Re-sent request (RFC 8894 §3.3.2: same transactionID) answers from the record; never a second issuance.
-        var requesterKeyId = KeyId(signer);
+        var requesterKeyId = KeyId(signerKey);
         var existing = await _transactions.FindAsync(x.Alias.Name, x.Request.TransactionId, cancellationToken).ConfigureAwait(false);
         if (existing is { State: ScepTransactionState.InProcess } && IsStale(existing.UpdatedAt)
             && await SettleStaleAsync(x, existing, requesterKeyId, cancellationToken).ConfigureAwait(false) is { } settled)
@@ -160,7 +165,7 @@ internal sealed class PkiOperationProcessor
             return await AnswerFromRecordAsync(x, existing!, requesterKeyId, cancellationToken).ConfigureAwait(false);
         }
 
-        var username = renewal ? CommonName(signer) : csr.CommonName;
+        var username = signer is not null ? CommonName(signer) : csr.CommonName;
         EndEntity? entity = null;
         if (!renewal)
         {
@@ -208,7 +213,7 @@ internal sealed class PkiOperationProcessor
                     CertificationRequest = csr,
                     Request = x.Request,
                     Kind = classification.Kind,
-                    RenewedCertificate = renewal ? signer : null,
+                    RenewedCertificate = signer,
                     EndEntity = entity,
                     ReceivedAt = x.Now,
                 },
@@ -401,16 +406,16 @@ internal sealed class PkiOperationProcessor
         switch (decision.Outcome)
         {
             case EnrollmentOutcome.Issued:
-                var certificate = decision.Certificate!;
+                var certificate = decision.CertificateRawData;
                 // The certificate is on record before the reply leaves.
-                if (!await UpdateAsync(record, record with { State = ScepTransactionState.Issued, IssuedCertificate = certificate.RawData }, cancellationToken).ConfigureAwait(false))
+                if (!await UpdateAsync(record, record with { State = ScepTransactionState.Issued, IssuedCertificate = certificate.ToArray() }, cancellationToken).ConfigureAwait(false))
                 {
                     return await AnswerFromCurrentAsync(x, record, cancellationToken).ConfigureAwait(false);
                 }
 
                 await SetEntityStatusAsync(entity, EndEntityStatus.Generated, x.Now, cancellationToken).ConfigureAwait(false);
                 _metrics.Issued(x.Alias.Name);
-                return x.Success([certificate, .. x.Alias.ReplyExtras(issuer.CaCertificate, issuer.Chain)]);
+                return x.Success([certificate, .. x.Alias.ReplyExtras(issuer.CaCertificate, issuer.Chain).Select(c => c.RawDataMemory)]);
             case EnrollmentOutcome.Pending when x.Alias.Options.AllowPending:
                 if (record.State != ScepTransactionState.Pending
                     && !await UpdateAsync(record, record with { State = ScepTransactionState.Pending, PendingReference = decision.PendingReference }, cancellationToken).ConfigureAwait(false))
@@ -473,7 +478,7 @@ internal sealed class PkiOperationProcessor
         }
     }
 
-    private async ValueTask<PkiMessage> PollAsync(Exchange x, X509Certificate2 signer, CancellationToken cancellationToken)
+    private async ValueTask<PkiMessage> PollAsync(Exchange x, CancellationToken cancellationToken)
     {
         // RFC 8894 §3.3.3: the transaction is found by transactionID and bound to the requester's key.
         var record = await _transactions.FindAsync(x.Alias.Name, x.Request.TransactionId, cancellationToken).ConfigureAwait(false);
@@ -484,11 +489,11 @@ internal sealed class PkiOperationProcessor
 
         if (record.State == ScepTransactionState.InProcess && IsStale(record.UpdatedAt))
         {
-            return await SettleStaleAsync(x, record, KeyId(signer), cancellationToken).ConfigureAwait(false)
+            return await SettleStaleAsync(x, record, KeyId(x.Request.SignerPublicKeyInfo), cancellationToken).ConfigureAwait(false)
                 ?? x.Failure(FailInfo.BadRequest, "The request with this transactionID did not complete; send a new request.");
         }
 
-        return await AnswerFromRecordAsync(x, record, KeyId(signer), cancellationToken).ConfigureAwait(false);
+        return await AnswerFromRecordAsync(x, record, KeyId(x.Request.SignerPublicKeyInfo), cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<PkiMessage> GetCertAsync(Exchange x, IssuerAndSerialNumber id, CancellationToken cancellationToken)
@@ -522,7 +527,7 @@ internal sealed class PkiOperationProcessor
         var crl = await _crls.GetCrlAsync(x.Alias.Options.CaName, issuer.Value.CaCertificate, cancellationToken).ConfigureAwait(false);
         return crl is null
             ? x.Failure(FailInfo.BadRequest, "No CRL is available for this CA.")
-            : x.Success([], [crl]);
+            : x.Success(Array.Empty<ReadOnlyMemory<byte>>(), [crl]);
     }
 
     /// <summary>
@@ -721,10 +726,12 @@ internal sealed class PkiOperationProcessor
 
     private bool IsStale(EndEntityStatus status, DateTimeOffset changedAt, EndEntityStatus staleable) => status == staleable && IsStale(changedAt);
 
-    private static bool CanEncryptTo(X509Certificate2 certificate) => certificate.PublicKey.Oid.Value == "1.2.840.113549.1.1.1";
+    private static bool CanEncryptTo(ReadOnlyMemory<byte> subjectPublicKeyInfo) =>
+        PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeyInfo.Span, out _).Oid.Value == "1.2.840.113549.1.1.1";
 
-    private static string KeyId(X509Certificate2 certificate) =>
-        Convert.ToHexString(SHA256.HashData(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+    /// <summary>The requester's key as recorded on its transaction: SHA-256 of the key's DER SubjectPublicKeyInfo (re-encoded, as the record always was).</summary>
+    private static string KeyId(ReadOnlyMemory<byte> subjectPublicKeyInfo) =>
+        Convert.ToHexString(SHA256.HashData(PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeyInfo.Span, out _).ExportSubjectPublicKeyInfo()));
 
     private static string? CommonName(X509Certificate2 certificate)
     {
@@ -758,9 +765,12 @@ internal sealed class PkiOperationProcessor
 
         public PkiMessage Pending() => CertRep.CreatePending(Request, Parameters);
 
-        public PkiMessage Success(IEnumerable<X509Certificate2> certificates, IEnumerable<ReadOnlyMemory<byte>>? crls = null)
+        public PkiMessage Success(IEnumerable<X509Certificate2> certificates, IEnumerable<ReadOnlyMemory<byte>>? crls = null) =>
+            Success(certificates.Select(c => c.RawDataMemory), crls);
+
+        public PkiMessage Success(IEnumerable<ReadOnlyMemory<byte>> certificates, IEnumerable<ReadOnlyMemory<byte>>? crls = null)
         {
-            var set = DegenerateCertificateSet.Create(certificates, crls);
+            var set = DegenerateCertificateSet.CreateFromEncoded(certificates, crls);
             return CertRep.CreateSuccess(Request, set, Parameters);
         }
     }

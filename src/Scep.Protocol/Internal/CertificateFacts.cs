@@ -125,11 +125,6 @@ internal static class CertificateFacts
     public static ReadOnlyMemory<byte> SubjectPublicKeyInfo(X509Certificate2 certificate) =>
         CertificateDer.TryParse(certificate.RawDataMemory)?.SubjectPublicKeyInfo ?? certificate.PublicKey.ExportSubjectPublicKeyInfo();
 
-    /// <summary>Self-signed: issuer equals subject and the certificate's signature verifies with its own key.</summary>
-    public static bool IsSelfSigned(X509Certificate2 certificate) =>
-        NameEquals(certificate.IssuerName.RawData, certificate.SubjectName.RawData)
-        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, SubjectPublicKeyInfo(certificate).Span);
-
     /// <summary>Whether <paramref name="issuer"/> issued <paramref name="certificate"/>: names chain and the signature verifies.</summary>
     public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 issuer) =>
         NameEquals(certificate.IssuerName.RawData, issuer.SubjectName.RawData)

@@ -1,58 +1,77 @@
 using System;
-using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 
 namespace Scep.Protocol.Internal;
 
 /// <summary>
-/// The public keys most recently imported on this thread, by SubjectPublicKeyInfo. One enrollment uses the
+/// The public keys most recently imported in this process, by SubjectPublicKeyInfo. One enrollment uses the
 /// client's key up to four times (message signature, proof of possession, self-signed check, reply envelope),
 /// and importing a key costs about as much as a quarter of an RSA-2048 private-key operation on OpenSSL 3.0.
-/// Per thread, so no key object is ever used by two threads; a key returned is valid until the next call on
-/// the same thread, and callers use it at once.
+/// A server's request continues on whichever thread-pool thread its awaits resume on, so the cache is shared by
+/// all threads (a per-thread cache missed the reply envelope about half the time).
 /// </summary>
+/// <remarks>
+/// Key objects are only used for public-key operations, which OpenSSL allows on one key from several threads at
+/// once. An entry that falls out of the cache is not disposed: another thread may be using it this moment, and
+/// the garbage collector releases it once nobody does.
+/// </remarks>
 internal static class PublicKeyCache
 {
-    private const int Capacity = 8;
+    private const int Capacity = 64;
 
-    [ThreadStatic]
-    private static List<(byte[] Spki, AsymmetricAlgorithm Key)>? t_entries;
+    private static readonly Lock s_lock = new();
+    private static readonly (byte[] Spki, AsymmetricAlgorithm Key, long LastUse)[] s_entries = new (byte[], AsymmetricAlgorithm, long)[Capacity];
+    private static int s_count;
+    private static long s_clock;
 
     /// <summary>The key for <paramref name="spki"/> (RSA or ECDsa), or null when it is neither.</summary>
     /// <exception cref="CryptographicException">The key cannot be imported.</exception>
     /// <exception cref="PlatformNotSupportedException">An EC curve the platform does not implement.</exception>
     public static AsymmetricAlgorithm? Get(ReadOnlySpan<byte> spki)
     {
-        var entries = t_entries ??= new List<(byte[], AsymmetricAlgorithm)>(Capacity);
-        for (var i = 0; i < entries.Count; i++)
+        lock (s_lock)
         {
-            if (entries[i].Spki.AsSpan().SequenceEqual(spki))
+            for (var i = 0; i < s_count; i++)
             {
-                var hit = entries[i];
-                if (i != entries.Count - 1)
+                if (s_entries[i].Spki.AsSpan().SequenceEqual(spki))
                 {
-                    entries.RemoveAt(i);
-                    entries.Add(hit);
+                    s_entries[i].LastUse = ++s_clock;
+                    return s_entries[i].Key;
                 }
-
-                return hit.Key;
             }
         }
 
+        // Imported outside the lock: two threads may import the same new key at once, and both copies work.
         var key = Import(spki);
         if (key is null)
         {
             return null;
         }
 
-        if (entries.Count == Capacity)
+        lock (s_lock)
         {
-            entries[0].Key.Dispose();
-            entries.RemoveAt(0);
+            var slot = s_count;
+            if (s_count < Capacity)
+            {
+                s_count++;
+            }
+            else
+            {
+                slot = 0;
+                for (var i = 1; i < Capacity; i++)
+                {
+                    if (s_entries[i].LastUse < s_entries[slot].LastUse)
+                    {
+                        slot = i;
+                    }
+                }
+            }
+
+            s_entries[slot] = (spki.ToArray(), key, ++s_clock);
         }
 
-        entries.Add((spki.ToArray(), key));
         return key;
     }
 

@@ -19,7 +19,7 @@ internal static class Signatures
     public static bool VerifyData(PublicKey key, AlgorithmIdentifier algorithm, HashAlgorithmName? hashWhenUnnamed, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
         VerifyData(key.ExportSubjectPublicKeyInfo(), algorithm, hashWhenUnnamed, data, signature);
 
-    /// <summary>Verifies <paramref name="signature"/> over <paramref name="data"/> with the key of a SubjectPublicKeyInfo (imported once per thread, <see cref="PublicKeyCache"/>).</summary>
+    /// <summary>Verifies <paramref name="signature"/> over <paramref name="data"/> with the key of a SubjectPublicKeyInfo (imported once, <see cref="PublicKeyCache"/>).</summary>
     /// <param name="subjectPublicKeyInfo">The signer's DER SubjectPublicKeyInfo.</param>
     /// <param name="algorithm">The signature AlgorithmIdentifier.</param>
     /// <param name="hashWhenUnnamed">The hash to use when the identifier names none (rsaEncryption in a SignerInfo).</param>

@@ -310,8 +310,8 @@ public abstract class StoreContractTests
         IssuedEnrollmentQuery Query(string alias, string? transactionId, string? username, DateTimeOffset since) =>
             new() { CaName = CaKeyRing.CaName, Alias = alias, TransactionId = transactionId, Username = username, Since = since };
 
-        (await Authority.FindIssuedAsync(Query("SCEP", "crashed-tid", null, before), CancellationToken.None))!.RawData.Should().Equal(certificate.RawData, "aliases compare without case");
-        (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", before), CancellationToken.None))!.RawData.Should().Equal(certificate.RawData);
+        (await Authority.FindIssuedAsync(Query("SCEP", "crashed-tid", null, before), CancellationToken.None))!.RawData.Should().Equal(certificate.Der, "aliases compare without case");
+        (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", before), CancellationToken.None))!.RawData.Should().Equal(certificate.Der);
         (await Authority.FindIssuedAsync(Query("ra", "crashed-tid", null, before), CancellationToken.None)).Should().BeNull("a transactionID belongs to its alias");
         (await Authority.FindIssuedAsync(Query("scep", "other-tid", null, before), CancellationToken.None)).Should().BeNull();
         (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", DateTimeOffset.UtcNow.AddMinutes(1)), CancellationToken.None)).Should().BeNull("issued before the reservation");
@@ -484,7 +484,8 @@ public abstract class StoreContractTests
     private async Task<X509Certificate2> IssueAsync(string subject)
     {
         var csr = Scenario.Csr(subject, TestPki.CachedRsa(60), null);
-        return await Authority.IssueAndRecordAsync(Cas.Current, csr.Subject, csr, null, "scep", null, CancellationToken.None);
+        var issued = await Authority.IssueAndRecordAsync(Cas.Current, csr.Subject, csr, null, "scep", null, CancellationToken.None);
+        return X509CertificateLoader.LoadCertificate(issued.Der);
     }
 
     private async Task<PendingRequestRecord> AddPendingAsync(string subject, int keySlot)
