@@ -425,7 +425,7 @@ public sealed class PkiMessage
     /// <exception cref="ScepException">badAlg or badMessageCheck reasons; <see cref="ScepError.SignerCertificateNotFound"/> when the message does not carry its signer.</exception>
     public void EnsureSignatureValid(ScepAlgorithmPolicy? policy = null) => VerifySignatureCore(policy, null);
 
-    /// <summary>Verifies; returns the candidate that verified, or null when the carried signer did.</summary>
+    /// <summary>Verifies; returns the candidate that verified (or has the carried signer's bytes), or null when the carried signer did.</summary>
     private X509Certificate2? VerifySignatureCore(ScepAlgorithmPolicy? policy, IEnumerable<X509Certificate2>? candidateSigners)
     {
         policy ??= ScepAlgorithmPolicy.Default;
@@ -433,7 +433,11 @@ public sealed class PkiMessage
         ReadOnlyMemory<byte> subjectPublicKeyInfo;
         if (_signerIndex >= 0)
         {
-            subjectPublicKeyInfo = _certificateDers[_signerIndex].SubjectPublicKeyInfo;
+            // A candidate with the very bytes of the carried signer (a client's GetCACert certificate) is returned
+            // as it is, rather than loading a second copy of the same certificate.
+            var carried = _certificateDers[_signerIndex];
+            subjectPublicKeyInfo = carried.SubjectPublicKeyInfo;
+            candidate = candidateSigners?.FirstOrDefault(c => c.RawDataMemory.Span.SequenceEqual(carried.Raw.Span));
         }
         else
         {

@@ -53,6 +53,19 @@ public class UnloadedCertificateTests
         stripped.SignerPublicKeyInfo.IsEmpty.Should().BeTrue();
     }
 
+    [Test]
+    public void VerifySignature_CandidateWithTheCarriedSignersBytes_IsReturnedInsteadOfASecondLoadedCopy()
+    {
+        var (request, client, _) = Scenario.PkcsReq(TestPki.Ca);
+        var reply = PkiMessage.Decode(CertRep.CreatePending(request, Scenario.ReplyParameters(TestPki.Ca)).Encode());
+        var sameBytes = X509CertificateLoader.LoadCertificate(TestPki.Ca.Certificate.RawData);
+
+        reply.VerifySignature(candidateSigners: [client.Certificate, sameBytes]).Should().BeSameAs(sameBytes);
+        var loadedFromTheReply = reply.VerifySignature();
+        loadedFromTheReply.Should().NotBeSameAs(sameBytes);
+        loadedFromTheReply.RawData.Should().Equal(sameBytes.RawData);
+    }
+
     public enum Signer
     {
         SelfSignedSameKey,
