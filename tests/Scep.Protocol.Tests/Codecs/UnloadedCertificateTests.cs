@@ -143,12 +143,28 @@ public class UnloadedCertificateTests
     }
 
     [Test]
-    public void CreateFromEncoded_BytesThatAreNoCertificate_FailOnlyWhenTheCertificatesAreRead()
+    public void CreateFromEncoded_BytesThatAreNoCertificate_FailOnlyWhenThatCertificateIsRead()
     {
         var set = DegenerateCertificateSet.CreateFromEncoded([new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 }]);
 
         set.RawData.IsEmpty.Should().BeFalse();
-        FluentActions.Invoking(() => set.Certificates).Should().Throw<ScepException>().Which.Reason.Should().Be(ScepError.Malformed);
+        set.Certificates.Count.Should().Be(1, "counting does not load");
+        FluentActions.Invoking(() => set.Certificates[0]).Should().Throw<ScepException>().Which.Reason.Should().Be(ScepError.Malformed);
+    }
+
+    [Test]
+    public void Decode_CertificatesAreStructurallyCheckedAtOnceAndLoadedWhenRead()
+    {
+        var issued = TestPki.Issue(TestPki.Ca, "CN=first").Certificate;
+        var encoded = DegenerateCertificateSet.Create([issued, TestPki.Ca.Certificate]).RawData;
+
+        var decoded = DegenerateCertificateSet.Decode(encoded);
+
+        decoded.Certificates.Should().HaveCount(2);
+        decoded.Certificates[0].Thumbprint.Should().Be(issued.Thumbprint);
+        decoded.Certificates.Select(c => c.Thumbprint).Should().Equal(issued.Thumbprint, TestPki.Ca.Certificate.Thumbprint);
+        FluentActions.Invoking(() => DegenerateCertificateSet.Decode(DegenerateCertificateSet.CreateFromEncoded([new byte[] { 0x30, 0x03, 0x02, 0x01, 0x01 }]).RawData))
+            .Should().Throw<ScepException>("a certificate whose structure cannot be read fails the decoding").Which.Reason.Should().Be(ScepError.Malformed);
     }
 
     [Test]
