@@ -29,12 +29,12 @@ public sealed class EnrollmentDecision
     public EnrollmentOutcome Outcome { get; }
 
     /// <summary>The issued certificate; when the decision was made from DER, loaded on first access.</summary>
-    public X509Certificate2? Certificate => _certificate?.Value;
+    public X509Certificate2? Certificate => LoadedCertificate?.Value;
 
     /// <summary>The issued certificate's DER encoding; empty unless <see cref="Outcome"/> is <see cref="EnrollmentOutcome.Issued"/>. The pipeline works with this and never loads the certificate.</summary>
     public ReadOnlyMemory<byte> CertificateRawData { get; private init; }
 
-    private Lazy<X509Certificate2>? _certificate;
+    private Lazy<X509Certificate2>? LoadedCertificate { get; init; }
 
     /// <summary>The authority's reference for a pending request; CertPoll passes it back.</summary>
     public string? PendingReference { get; private init; }
@@ -51,7 +51,7 @@ public sealed class EnrollmentDecision
     public static EnrollmentDecision Issued(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return new EnrollmentDecision(EnrollmentOutcome.Issued) { CertificateRawData = certificate.RawDataMemory, _certificate = new Lazy<X509Certificate2>(certificate) };
+        return new EnrollmentDecision(EnrollmentOutcome.Issued) { CertificateRawData = certificate.RawDataMemory, LoadedCertificate = new Lazy<X509Certificate2>(certificate) };
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public sealed class EnrollmentDecision
         return new EnrollmentDecision(EnrollmentOutcome.Issued)
         {
             CertificateRawData = copy,
-            _certificate = new Lazy<X509Certificate2>(() => X509CertificateLoader.LoadCertificate(copy)),
+            LoadedCertificate = new Lazy<X509Certificate2>(() => X509CertificateLoader.LoadCertificate(copy)),
         };
     }
 

@@ -14,17 +14,10 @@ public sealed class DegenerateCertificateSet
 {
     private readonly ReadOnlyMemory<byte> _encoded;
 
-    private readonly Lazy<IReadOnlyList<X509Certificate2>> _certificates;
-
     private DegenerateCertificateSet(ReadOnlyMemory<byte> encoded, IReadOnlyList<X509Certificate2> certificates, IReadOnlyList<ReadOnlyMemory<byte>> crls)
-        : this(encoded, new Lazy<IReadOnlyList<X509Certificate2>>(certificates), crls)
-    {
-    }
-
-    private DegenerateCertificateSet(ReadOnlyMemory<byte> encoded, Lazy<IReadOnlyList<X509Certificate2>> certificates, IReadOnlyList<ReadOnlyMemory<byte>> crls)
     {
         _encoded = encoded;
-        _certificates = certificates;
+        Certificates = certificates;
         Crls = crls;
     }
 
@@ -33,7 +26,7 @@ public sealed class DegenerateCertificateSet
     /// each is loaded when it is first read; a certificate the platform refuses throws <see cref="ScepException"/>
     /// (<see cref="ScepError.Malformed"/>) then.
     /// </summary>
-    public IReadOnlyList<X509Certificate2> Certificates => _certificates.Value;
+    public IReadOnlyList<X509Certificate2> Certificates { get; }
 
     /// <summary>The DER-encoded CRLs (GetCRL replies carry one).</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Crls { get; }
@@ -67,7 +60,7 @@ public sealed class DegenerateCertificateSet
         var encodedList = certificates.Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToList();
         var crlList = crls?.Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToList() ?? [];
         var encoded = SignedDataWriter.WriteDegenerate(encodedList, crlList);
-        return new DegenerateCertificateSet(encoded, new Lazy<IReadOnlyList<X509Certificate2>>(new LazyCertificateList(encodedList)), crlList.AsReadOnly());
+        return new DegenerateCertificateSet(encoded, new LazyCertificateList(encodedList), crlList.AsReadOnly());
     }
 
     /// <summary>Decodes a degenerate SignedData (BER or DER).</summary>
@@ -96,7 +89,7 @@ public sealed class DegenerateCertificateSet
         // RSA-2048 private-key operation on OpenSSL 3.0).
         var certificates = signedData.Certificates.Select(der => CertificateDer.TryParse(der)?.Raw
             ?? throw new ScepException(ScepError.Malformed, "A certificate in the message cannot be read.")).ToList();
-        return new DegenerateCertificateSet(copy, new Lazy<IReadOnlyList<X509Certificate2>>(new LazyCertificateList(certificates)), signedData.Crls.ToList().AsReadOnly());
+        return new DegenerateCertificateSet(copy, new LazyCertificateList(certificates), signedData.Crls.ToList().AsReadOnly());
     }
 
     /// <summary>The certificate whose public key is <paramref name="publicKey"/>, or null (RFC 8894 §3.3.2: pick the issued certificate by key, not by position).</summary>
