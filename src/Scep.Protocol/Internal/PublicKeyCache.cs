@@ -10,7 +10,7 @@ namespace Scep.Protocol.Internal;
 /// client's key up to four times (message signature, proof of possession, self-signed check, reply envelope),
 /// and importing a key costs about as much as a quarter of an RSA-2048 private-key operation on OpenSSL 3.0.
 /// A server's request continues on whichever thread-pool thread its awaits resume on, so the cache is shared by
-/// all threads (a per-thread cache missed the reply envelope about half the time).
+/// all threads (a per-thread cache imported the client's key again whenever the request resumed on another thread).
 /// </summary>
 /// <remarks>
 /// Key objects are only used for public-key operations, which OpenSSL allows on one key from several threads at
