@@ -26,6 +26,9 @@ internal sealed class PkiOperationProcessor
     /// </summary>
     internal const string AwaitingApprovalKey = "scep:awaiting-approval";
 
+    /// <summary>rsaEncryption: the only key a reply can be encrypted to.</summary>
+    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
+
     private readonly IEnrollmentAuthority _authority;
     private readonly IEndEntityStore? _entities;
     private readonly IScepTransactionStore _transactions;
@@ -116,7 +119,8 @@ internal sealed class PkiOperationProcessor
     {
         var options = x.Alias.Options;
         var signerKey = x.Request.SignerPublicKeyInfo;
-        if (!CanEncryptTo(signerKey))
+        var signerPublicKey = SignerKey(x.Request);
+        if (signerPublicKey.Oid.Value != RsaEncryptionOid)
         {
             return x.Failure(FailInfo.BadAlg, "The request's signer certificate has no RSA key, so no reply can be encrypted to it.");
         }
@@ -150,7 +154,7 @@ internal sealed class PkiOperationProcessor
         }
 
         // Re-sent request (RFC 8894 §3.3.2: same transactionID) answers from the record; never a second issuance.
-        var requesterKeyId = KeyId(signerKey);
+        var requesterKeyId = KeyId(signerPublicKey);
         var existing = await _transactions.FindAsync(x.Alias.Name, x.Request.TransactionId, cancellationToken).ConfigureAwait(false);
         if (existing is { State: ScepTransactionState.InProcess } && IsStale(existing.UpdatedAt)
             && await SettleStaleAsync(x, existing, requesterKeyId, cancellationToken).ConfigureAwait(false) is { } settled)
@@ -487,13 +491,14 @@ internal sealed class PkiOperationProcessor
             return x.Failure(FailInfo.BadRequest, "No request with this transactionID is known.");
         }
 
+        var requesterKeyId = KeyId(SignerKey(x.Request));
         if (record.State == ScepTransactionState.InProcess && IsStale(record.UpdatedAt))
         {
-            return await SettleStaleAsync(x, record, KeyId(x.Request.SignerPublicKeyInfo), cancellationToken).ConfigureAwait(false)
+            return await SettleStaleAsync(x, record, requesterKeyId, cancellationToken).ConfigureAwait(false)
                 ?? x.Failure(FailInfo.BadRequest, "The request with this transactionID did not complete; send a new request.");
         }
 
-        return await AnswerFromRecordAsync(x, record, KeyId(x.Request.SignerPublicKeyInfo), cancellationToken).ConfigureAwait(false);
+        return await AnswerFromRecordAsync(x, record, requesterKeyId, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<PkiMessage> GetCertAsync(Exchange x, IssuerAndSerialNumber id, CancellationToken cancellationToken)
@@ -726,12 +731,11 @@ internal sealed class PkiOperationProcessor
 
     private bool IsStale(EndEntityStatus status, DateTimeOffset changedAt, EndEntityStatus staleable) => status == staleable && IsStale(changedAt);
 
-    private static bool CanEncryptTo(ReadOnlyMemory<byte> subjectPublicKeyInfo) =>
-        PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeyInfo.Span, out _).Oid.Value == "1.2.840.113549.1.1.1";
+    /// <summary>The key of the request's signer, read from the DER (the signature already verified with it).</summary>
+    private static PublicKey SignerKey(PkiMessage request) => PublicKey.CreateFromSubjectPublicKeyInfo(request.SignerPublicKeyInfo.Span, out _);
 
     /// <summary>The requester's key as recorded on its transaction: SHA-256 of the key's DER SubjectPublicKeyInfo (re-encoded, as the record always was).</summary>
-    private static string KeyId(ReadOnlyMemory<byte> subjectPublicKeyInfo) =>
-        Convert.ToHexString(SHA256.HashData(PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeyInfo.Span, out _).ExportSubjectPublicKeyInfo()));
+    private static string KeyId(PublicKey key) => Convert.ToHexString(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
 
     private static string? CommonName(X509Certificate2 certificate)
     {
