@@ -100,7 +100,7 @@ internal static unsafe class OpenSslRsaKeyImport
                     state = 2;
                 }
             }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or PlatformNotSupportedException or CryptographicException)
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or PlatformNotSupportedException or CryptographicException or TypeInitializationException)
             {
                 state = 3;
             }
