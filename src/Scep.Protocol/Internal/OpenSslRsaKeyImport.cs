@@ -15,9 +15,8 @@ namespace Scep.Protocol.Internal;
 /// <para>
 /// .NET imports a SubjectPublicKeyInfo in its native shim (<c>CryptoNative_DecodeSubjectPublicKeyInfo</c>), which
 /// OpenSSL 3.0 serves with its provider decoder framework: about 0.3–0.5 ms per key on a 2-core VM, against under
-/// 0.05 ms for <c>d2i_PublicKey</c>. A
-/// SCEP server imports one new client key per enrollment, so this was the largest cost of an enrollment after its
-/// three RSA private-key operations. The key object is the same kind .NET creates (an <c>EVP_PKEY</c> of the
+/// 0.05 ms for <c>d2i_PublicKey</c>. A SCEP server imports one new client key per enrollment, so this was the
+/// largest cost of an enrollment after its three RSA private-key operations. The key object is the same kind .NET creates (an <c>EVP_PKEY</c> of the
 /// OpenSSL .NET already loaded, <c>libcrypto.so.3</c>), and every operation on it still runs through .NET.
 /// </para>
 /// <para>
