@@ -1,5 +1,7 @@
 using System;
 using System.Formats.Asn1;
+using System.Reflection;
+using System.Runtime.Loader;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol.Internal;
@@ -64,6 +66,37 @@ public class OpenSslRsaKeyImportTests
         kept.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).Should().BeTrue();
     }
 
+    [TestCase(false, true, TestName = "switch not set: a fresh copy of the library uses the shortcut")]
+    [TestCase(true, false, TestName = "switch set: a fresh copy of the library imports as .NET does")]
+    public void DisableSwitch_ReadWhenTheLibraryFirstImportsAKey(bool disabled, bool expectShortcut)
+    {
+        RequireOpenSsl3();
+        var der = TestPki.CachedRsa(143, 1024).ExportRSAPublicKey();
+
+        // This copy reads the switch once, at its first import: make that happen before the switch changes.
+        OpenSslRsaKeyImport.TryImport(der)?.Dispose();
+
+        // A second copy of Scep.Protocol in its own load context has its own static state, so it reads the switch anew.
+        var context = new AssemblyLoadContext("switch-" + disabled, isCollectible: true);
+        AppContext.SetSwitch(OpenSslRsaKeyImport.DisableSwitch, disabled);
+        try
+        {
+            var copy = context.LoadFromAssemblyPath(typeof(OpenSslRsaKeyImport).Assembly.Location);
+            var tryImport = copy.GetType(typeof(OpenSslRsaKeyImport).FullName!, throwOnError: true)!
+                .GetMethod(nameof(OpenSslRsaKeyImport.TryImport), BindingFlags.Public | BindingFlags.Static)!
+                .CreateDelegate<Importer>();
+
+            using var key = tryImport(der);
+
+            (key is not null).Should().Be(expectShortcut);
+        }
+        finally
+        {
+            AppContext.SetSwitch(OpenSslRsaKeyImport.DisableSwitch, false);
+            context.Unload();
+        }
+    }
+
     [TestCase("trailing octet")]
     [TestCase("long-form length")]
     [TestCase("negative modulus")]
@@ -95,6 +128,8 @@ public class OpenSslRsaKeyImportTests
 
         actual.Should().Be(expected);
     }
+
+    private delegate RSA? Importer(ReadOnlySpan<byte> rsaPublicKey);
 
     private static void RequireOpenSsl3()
     {
