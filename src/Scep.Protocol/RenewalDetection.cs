@@ -58,9 +58,7 @@ public static class RenewalDetection
         var reusesKey = signerKey.SequenceEqual(requestedKey);
         foreach (var ca in caCertificates)
         {
-            if (!ca.RawDataMemory.Span.SequenceEqual(signer.Span)
-                && CertificateFacts.NameEquals(signerIssuer, ca.SubjectName.RawData)
-                && Signatures.SignedStructureVerifies(signer, CertificateFacts.SubjectPublicKeyInfo(ca).Span))
+            if (!ca.RawDataMemory.Span.SequenceEqual(signer.Span) && CertificateFacts.IsIssuedBy(signer, signerIssuer, ca))
             {
                 return new EnrollmentClassification(EnrollmentKind.Renewal, ca, reusesKey);
             }

@@ -127,8 +127,12 @@ internal static class CertificateFacts
 
     /// <summary>Whether <paramref name="issuer"/> issued <paramref name="certificate"/>: names chain and the signature verifies.</summary>
     public static bool IsIssuedBy(X509Certificate2 certificate, X509Certificate2 issuer) =>
-        NameEquals(certificate.IssuerName.RawData, issuer.SubjectName.RawData)
-        && Signatures.SignedStructureVerifies(certificate.RawDataMemory, SubjectPublicKeyInfo(issuer).Span);
+        IsIssuedBy(certificate.RawDataMemory, certificate.IssuerName.RawData, issuer);
+
+    /// <summary>The same check for a certificate given as DER with its issuer name, without loading it.</summary>
+    public static bool IsIssuedBy(ReadOnlyMemory<byte> certificate, ReadOnlySpan<byte> certificateIssuer, X509Certificate2 issuer) =>
+        NameEquals(certificateIssuer, issuer.SubjectName.RawData)
+        && Signatures.SignedStructureVerifies(certificate, SubjectPublicKeyInfo(issuer).Span);
 
     public static X509Certificate2 Load(ReadOnlyMemory<byte> encoded)
     {
