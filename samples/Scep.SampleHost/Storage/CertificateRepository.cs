@@ -75,17 +75,15 @@ public sealed class CertificateRepository
     {
         serial = NormalizeSerial(serial);
         return await _database.InTransactionAsync<(RevocationResult, IssuedCertificateRecord?)>(
-            async (connection, transaction) =>
+            async session =>
             {
-                var found = (await ScepDatabase.QueryAsync(connection, transaction, $"SELECT {CertificateColumns} FROM certificates WHERE serial = @serial", [("serial", serial)], ReadCertificate, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+                var found = (await session.QueryAsync($"SELECT {CertificateColumns} FROM certificates WHERE serial = @serial", [("serial", serial)], ReadCertificate, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
                 if (found is null)
                 {
                     return (RevocationResult.NotFound, null);
                 }
 
-                var revoked = await ScepDatabase.ExecuteAsync(
-                    connection,
-                    transaction,
+                var revoked = await session.ExecuteAsync(
                     "UPDATE certificates SET revoked_at = @at, revocation_reason = @reason WHERE serial = @serial AND revoked_at IS NULL",
                     [("at", at.UtcTicks), ("reason", reason is { } r ? (long)r : null), ("serial", serial)],
                     cancellationToken).ConfigureAwait(false);
@@ -94,8 +92,8 @@ public sealed class CertificateRepository
                     return (RevocationResult.AlreadyRevoked, found);
                 }
 
-                await EnsureCrlStateAsync(connection, transaction, found.IssuerId, cancellationToken).ConfigureAwait(false);
-                await ScepDatabase.ExecuteAsync(connection, transaction, "UPDATE crl_state SET revision = revision + 1 WHERE issuer_id = @issuer", [("issuer", found.IssuerId)], cancellationToken).ConfigureAwait(false);
+                await EnsureCrlStateAsync(session, found.IssuerId, cancellationToken).ConfigureAwait(false);
+                await session.ExecuteAsync("UPDATE crl_state SET revision = revision + 1 WHERE issuer_id = @issuer", [("issuer", found.IssuerId)], cancellationToken).ConfigureAwait(false);
                 return (RevocationResult.Revoked, found with { RevokedAt = at, RevocationReason = reason });
             },
             cancellationToken).ConfigureAwait(false);
@@ -118,12 +116,10 @@ public sealed class CertificateRepository
     /// <summary>Takes the next CRL number of a CA (monotonic, never reused, shared by every instance) with the revision it covers.</summary>
     public async ValueTask<(long Number, long Revision)> NextCrlNumberAsync(string issuerId, CancellationToken cancellationToken) =>
         await _database.InTransactionAsync(
-            async (connection, transaction) =>
+            async session =>
             {
-                await EnsureCrlStateAsync(connection, transaction, issuerId, cancellationToken).ConfigureAwait(false);
-                var rows = await ScepDatabase.QueryAsync(
-                    connection,
-                    transaction,
+                await EnsureCrlStateAsync(session, issuerId, cancellationToken).ConfigureAwait(false);
+                var rows = await session.QueryAsync(
                     "UPDATE crl_state SET crl_number = crl_number + 1 WHERE issuer_id = @issuer RETURNING crl_number, revision",
                     [("issuer", issuerId)],
                     r => (r.GetInt64(0), r.GetInt64(1)),
@@ -186,11 +182,9 @@ public sealed class CertificateRepository
     /// <returns>False when the request was no longer pending (nothing is recorded then).</returns>
     public async ValueTask<bool> TryApproveAsync(string id, IssuedCertificateRecord certificate, DateTimeOffset at, CancellationToken cancellationToken) =>
         await _database.InTransactionAsync(
-            async (connection, transaction) =>
+            async session =>
             {
-                var decided = await ScepDatabase.ExecuteAsync(
-                    connection,
-                    transaction,
+                var decided = await session.ExecuteAsync(
                     "UPDATE pending_requests SET state = @approved, certificate_serial = @serial, decided_at = @at WHERE id = @id AND state = @pending",
                     [("approved", (long)PendingState.Approved), ("serial", certificate.Serial), ("at", at.UtcTicks), ("id", id), ("pending", (long)PendingState.Pending)],
                     cancellationToken).ConfigureAwait(false);
@@ -199,7 +193,7 @@ public sealed class CertificateRepository
                     return false;
                 }
 
-                await ScepDatabase.ExecuteAsync(connection, transaction, InsertCertificate, CertificateParameters(certificate), cancellationToken).ConfigureAwait(false);
+                await session.ExecuteAsync(InsertCertificate, CertificateParameters(certificate), cancellationToken).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -218,10 +212,8 @@ public sealed class CertificateRepository
     private const string InsertCertificate =
         $"INSERT INTO certificates ({CertificateColumns}) VALUES (@serial, @issuer, @subject, @username, @alias, @transaction_id, @not_before, @not_after, @issued_at, @der, @revoked_at, @revocation_reason)";
 
-    private static async ValueTask EnsureCrlStateAsync(DbConnection connection, DbTransaction transaction, string issuerId, CancellationToken cancellationToken) =>
-        await ScepDatabase.ExecuteAsync(
-            connection,
-            transaction,
+    private static async ValueTask EnsureCrlStateAsync(DbSession session, string issuerId, CancellationToken cancellationToken) =>
+        await session.ExecuteAsync(
             "INSERT INTO crl_state (issuer_id, crl_number, revision) VALUES (@issuer, 0, 0) ON CONFLICT (issuer_id) DO NOTHING",
             [("issuer", issuerId)],
             cancellationToken).ConfigureAwait(false);

@@ -30,12 +30,12 @@ public sealed class PostgresScepDatabase : ScepDatabase
     public override async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
         await InTransactionAsync(
-            async (connection, transaction) =>
+            async session =>
             {
-                await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", [("key", SchemaLockKey)], cancellationToken).ConfigureAwait(false);
+                await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", SchemaLockKey)], cancellationToken).ConfigureAwait(false);
                 foreach (var statement in Schema)
                 {
-                    await ExecuteAsync(connection, transaction, statement.Replace("{int}", "BIGINT", StringComparison.Ordinal).Replace("{blob}", "BYTEA", StringComparison.Ordinal), [], cancellationToken).ConfigureAwait(false);
+                    await session.ExecuteAsync(statement.Replace("{int}", "BIGINT", StringComparison.Ordinal).Replace("{blob}", "BYTEA", StringComparison.Ordinal), [], cancellationToken).ConfigureAwait(false);
                 }
 
                 return true;
@@ -45,11 +45,24 @@ public sealed class PostgresScepDatabase : ScepDatabase
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    internal override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
-        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>A pooled connection per session (several instances share the server; Npgsql pools the connections).</summary>
+    internal override async ValueTask<DbSession> OpenSessionAsync(CancellationToken cancellationToken) =>
+        new Session(await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
 
     internal override System.Data.IsolationLevel WriteIsolation => System.Data.IsolationLevel.ReadCommitted;
 
     internal override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    private sealed class Session(NpgsqlConnection connection) : DbSession
+    {
+        public override DbConnection Connection => connection;
+
+        public override ValueTask DisposeAsync() => connection.DisposeAsync();
+
+        protected override DbCommand GetCommand(string sql) =>
+#pragma warning disable CA2100 // every statement is a constant of this assembly; values are parameters
+            new NpgsqlCommand(sql, connection);
+#pragma warning restore CA2100
+    }
 }

@@ -33,8 +33,8 @@ public abstract class ScepDatabase : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>An open connection (the caller disposes it).</summary>
-    internal abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+    /// <summary>A session on a connection, for one statement or one transaction (the caller disposes it).</summary>
+    internal abstract ValueTask<DbSession> OpenSessionAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// The isolation of <see cref="InTransactionAsync"/>: SQLite's Serializable is <c>BEGIN IMMEDIATE</c> (the write lock
@@ -48,87 +48,44 @@ public abstract class ScepDatabase : IAsyncDisposable
 
     internal async ValueTask<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
         {
-            return await ExecuteAsync(connection, null, sql, parameters, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    internal static async ValueTask<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
-    {
-        var command = Command(connection, transaction, sql, parameters);
-        await using (command.ConfigureAwait(false))
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await session.ExecuteAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
         }
     }
 
     internal async ValueTask<List<T>> QueryAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
         {
-            return await QueryAsync(connection, null, sql, parameters, read, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    internal static async ValueTask<List<T>> QueryAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var command = Command(connection, transaction, sql, parameters);
-        await using (command.ConfigureAwait(false))
-        {
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                var rows = new List<T>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add(read(reader));
-                }
-
-                return rows;
-            }
+            return await session.QueryAsync(sql, parameters, read, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction (SQLite: <c>BEGIN IMMEDIATE</c>); commits unless it throws.</summary>
-    internal async ValueTask<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, ValueTask<T>> work, CancellationToken cancellationToken)
+    internal async ValueTask<T> InTransactionAsync<T>(Func<DbSession, ValueTask<T>> work, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(WriteIsolation, cancellationToken).ConfigureAwait(false);
+            var transaction = await session.Connection.BeginTransactionAsync(WriteIsolation, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var result = await work(connection, transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+                session.Transaction = transaction;
+                try
+                {
+                    var result = await work(session).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return result;
+                }
+                finally
+                {
+                    session.Transaction = null;
+                }
             }
         }
-    }
-
-    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, IReadOnlyList<(string Name, object? Value)> parameters)
-    {
-        var command = connection.CreateCommand();
-#pragma warning disable CA2100 // every statement is a constant of this assembly; values are parameters
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            if (value is byte[])
-            {
-                parameter.DbType = DbType.Binary;
-            }
-
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 
     internal static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
