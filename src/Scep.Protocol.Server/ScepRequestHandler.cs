@@ -229,7 +229,16 @@ public sealed partial class ScepRequestHandler
 
         var credentials = await GetCredentialsAsync(options.CaName, cancellationToken).ConfigureAwait(false);
         var reply = await _processor.ProcessAsync(alias, credentials, pkiMessage, cancellationToken).ConfigureAwait(false);
-        LogPkiOperation(_logger, alias.Name, pkiMessage.MessageType, Printable(pkiMessage.TransactionId), reply.Status ?? PkiStatus.Failure, reply.FailInfo);
+        var replyStatus = reply.Status ?? PkiStatus.Failure;
+        if (reply.FailInfo is { } failInfo)
+        {
+            LogPkiOperationFailed(_logger, alias.Name, pkiMessage.MessageType, Printable(pkiMessage.TransactionId), replyStatus, failInfo);
+        }
+        else
+        {
+            LogPkiOperation(_logger, alias.Name, pkiMessage.MessageType, Printable(pkiMessage.TransactionId), replyStatus);
+        }
+
         if (reply.Status == PkiStatus.Failure)
         {
             _metrics.Failure(alias.Name, reply.FailInfo ?? FailInfo.BadRequest);
@@ -338,8 +347,13 @@ public sealed partial class ScepRequestHandler
         return builder.ToString();
     }
 
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "SCEP {Alias} PKIOperation {MessageType} transactionID={TransactionId}: {Status}")]
+    private static partial void LogPkiOperation(ILogger logger, string alias, MessageType messageType, string transactionId, PkiStatus status);
+
+#pragma warning disable SYSLIB1006 // the same event as LogPkiOperation, for a FAILURE with its failInfo
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "SCEP {Alias} PKIOperation {MessageType} transactionID={TransactionId}: {Status} {FailInfo}")]
-    private static partial void LogPkiOperation(ILogger logger, string alias, MessageType messageType, string transactionId, PkiStatus status, FailInfo? failInfo);
+    private static partial void LogPkiOperationFailed(ILogger logger, string alias, MessageType messageType, string transactionId, PkiStatus status, FailInfo failInfo);
+#pragma warning restore SYSLIB1006
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "SCEP {Alias} {Operation}: request refused ({Reason})")]
     private static partial void LogBadRequest(ILogger logger, string alias, string operation, string reason);

@@ -46,6 +46,8 @@ public class LoggingAndMetricsTests
         State(record, "Alias").Should().Be("ra");
         State(record, "MessageType").Should().Be("PKCSReq");
         State(record, "Status").Should().Be("Success");
+        record.Message.Should().EndWith("transactionID=tid-logged-1: Success", "a reply without failInfo names none (it read \"Success (null)\")");
+        State(record, "FailInfo").Should().BeNull();
     }
 
     [Test]
@@ -58,6 +60,7 @@ public class LoggingAndMetricsTests
         var record = server.Logs.GetSnapshot().Single(r => State(r, "TransactionId") == "tid-logged-2");
         State(record, "Status").Should().Be("Failure");
         State(record, "FailInfo").Should().Be("BadRequest");
+        record.Message.Should().EndWith("transactionID=tid-logged-2: Failure BadRequest");
     }
 
     [Test]
