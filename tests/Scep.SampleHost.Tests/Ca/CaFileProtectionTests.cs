@@ -1,0 +1,102 @@
+using System;
+using System.Formats.Asn1;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+using Scep.SampleHost.Tests.Infrastructure;
+
+namespace Scep.SampleHost.Tests.Ca;
+
+/// <summary>How the CA's key is kept at rest: a PKCS#12 with PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256), older files still loading.</summary>
+[TestFixture]
+public sealed class CaFileProtectionTests
+{
+    private const string Passphrase = "a passphrase for the tests";
+    private const string Pbes2 = "1.2.840.113549.1.5.13";
+    private const string Pbkdf2 = "1.2.840.113549.1.5.12";
+    private const string HmacWithSha256 = "1.2.840.113549.2.9";
+    private const string Aes256Cbc = "2.16.840.1.101.3.4.1.42";
+
+    private static CaBootstrap Bootstrap(string directory) =>
+        new(Options.Create(new SampleHostOptions { DataDirectory = directory, CaKeySize = 2048, CaPassphrase = Passphrase }));
+
+    [Test]
+    public void NewCaFile_ProtectsTheKeyWithPbes2Aes256AndHmacSha256_AndAMac()
+    {
+        using var directory = new TempDirectory("scep-ca-file-");
+        var bootstrap = Bootstrap(directory.Path);
+
+        bootstrap.LoadOrCreate(TimeProvider.System, out var created);
+
+        created.Should().BeTrue();
+        AssertModernProtection(File.ReadAllBytes(bootstrap.CaPath));
+    }
+
+    [Test]
+    public void NextCaFile_FromRollover_IsProtectedTheSameWay()
+    {
+        using var directory = new TempDirectory("scep-ca-file-");
+        var bootstrap = Bootstrap(directory.Path);
+        bootstrap.LoadOrCreate(TimeProvider.System, out _);
+
+        bootstrap.CreateNext(TimeProvider.System).Should().NotBeNull();
+
+        AssertModernProtection(File.ReadAllBytes(bootstrap.NextCaPath));
+    }
+
+    [Test]
+    public void CaFileInTheOldForm_3DesAndSha1_StillLoads()
+    {
+        using var directory = new TempDirectory("scep-ca-file-");
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=Old CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var old = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+        var bootstrap = Bootstrap(directory.Path);
+        File.WriteAllBytes(bootstrap.CaPath, old.Export(X509ContentType.Pkcs12, Passphrase));
+
+        var loaded = bootstrap.LoadOrCreate(TimeProvider.System, out var created);
+
+        created.Should().BeFalse();
+        loaded.Certificate.RawData.Should().Equal(old.RawData);
+    }
+
+    private static void AssertModernProtection(byte[] pfx)
+    {
+        var info = Pkcs12Info.Decode(pfx, out _, skipCopy: true);
+        info.IntegrityMode.Should().Be(Pkcs12IntegrityMode.Password);
+        info.VerifyMac(Passphrase).Should().BeTrue();
+
+        var bags = info.AuthenticatedSafe.SelectMany(contents =>
+        {
+            if (contents.ConfidentialityMode == Pkcs12ConfidentialityMode.Password)
+            {
+                contents.Decrypt(Passphrase);
+            }
+
+            return contents.GetBags();
+        }).ToList();
+        var keyBag = bags.OfType<Pkcs12ShroudedKeyBag>().Should().ContainSingle().Subject;
+
+        // EncryptedPrivateKeyInfo ::= SEQUENCE { AlgorithmIdentifier (PBES2 { PBKDF2 {salt, iterations, prf}, AES-256-CBC }), OCTET STRING }
+        var algorithm = new AsnReader(keyBag.EncryptedPkcs8PrivateKey, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        algorithm.ReadObjectIdentifier().Should().Be(Pbes2);
+        var pbes2 = algorithm.ReadSequence();
+        var kdf = pbes2.ReadSequence();
+        kdf.ReadObjectIdentifier().Should().Be(Pbkdf2);
+        var kdfParameters = kdf.ReadSequence();
+        kdfParameters.ReadOctetString().Should().NotBeEmpty();
+        kdfParameters.TryReadInt32(out var iterations).Should().BeTrue();
+        iterations.Should().Be(CaBootstrap.KeyProtection.IterationCount).And.BeGreaterThanOrEqualTo(100_000);
+        if (kdfParameters.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+        {
+            kdfParameters.ReadInteger(); // keyLength (optional)
+        }
+
+        kdfParameters.ReadSequence().ReadObjectIdentifier().Should().Be(HmacWithSha256);
+        pbes2.ReadSequence().ReadObjectIdentifier().Should().Be(Aes256Cbc);
+    }
+}
