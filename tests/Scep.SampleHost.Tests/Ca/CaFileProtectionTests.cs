@@ -19,6 +19,7 @@ public sealed class CaFileProtectionTests
     private const string Pbkdf2 = "1.2.840.113549.1.5.12";
     private const string HmacWithSha256 = "1.2.840.113549.2.9";
     private const string Aes256Cbc = "2.16.840.1.101.3.4.1.42";
+    private const string Sha256 = "2.16.840.1.101.3.4.2.1";
 
     private static CaBootstrap Bootstrap(string directory) =>
         new(Options.Create(new SampleHostOptions { DataDirectory = directory, CaKeySize = 2048, CaPassphrase = Passphrase }));
@@ -98,5 +99,17 @@ public sealed class CaFileProtectionTests
 
         kdfParameters.ReadSequence().ReadObjectIdentifier().Should().Be(HmacWithSha256);
         pbes2.ReadSequence().ReadObjectIdentifier().Should().Be(Aes256Cbc);
+
+        // PFX ::= SEQUENCE { version, authSafe, MacData ::= SEQUENCE { DigestInfo, macSalt, iterations } }
+        var pfxReader = new AsnReader(pfx, AsnEncodingRules.BER).ReadSequence();
+        pfxReader.ReadInteger();
+        pfxReader.ReadEncodedValue();
+        var macData = pfxReader.ReadSequence();
+        var digestInfo = macData.ReadSequence();
+        digestInfo.ReadSequence().ReadObjectIdentifier().Should().Be(Sha256, "the MAC is a second way to test a passphrase, so it is as strong as the key's");
+        digestInfo.ReadOctetString();
+        macData.ReadOctetString();
+        macData.TryReadInt32(out var macIterations).Should().BeTrue();
+        macIterations.Should().Be(iterations);
     }
 }
