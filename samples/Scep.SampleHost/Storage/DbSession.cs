@@ -19,51 +19,28 @@ internal abstract class DbSession : IAsyncDisposable
     /// <summary>The transaction the statements run in, if any.</summary>
     public DbTransaction? Transaction { get; set; }
 
-    public async ValueTask<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken)
-    {
-        var command = Prepare(sql, parameters);
-        try
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbException e)
-        {
-            OnFailure(e);
-            throw;
-        }
-        finally
-        {
-            await ReturnCommandAsync(command).ConfigureAwait(false);
-        }
-    }
+    public ValueTask<int> ExecuteAsync(string sql, IReadOnlyList<(string Name, object? Value)> parameters, CancellationToken cancellationToken) =>
+        RunAsync(sql, parameters, static (command, token) => command.ExecuteNonQueryAsync(token), cancellationToken);
 
-    public async ValueTask<List<T>> QueryAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var command = Prepare(sql, parameters);
-        try
-        {
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+    public ValueTask<List<T>> QueryAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken) =>
+        RunAsync(
+            sql,
+            parameters,
+            async (command, token) =>
             {
-                var rows = new List<T>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
-                    rows.Add(read(reader));
-                }
+                    var rows = new List<T>();
+                    while (await reader.ReadAsync(token).ConfigureAwait(false))
+                    {
+                        rows.Add(read(reader));
+                    }
 
-                return rows;
-            }
-        }
-        catch (DbException e)
-        {
-            OnFailure(e);
-            throw;
-        }
-        finally
-        {
-            await ReturnCommandAsync(command).ConfigureAwait(false);
-        }
-    }
+                    return rows;
+                }
+            },
+            cancellationToken);
 
     public abstract ValueTask DisposeAsync();
 
@@ -78,23 +55,39 @@ internal abstract class DbSession : IAsyncDisposable
     {
     }
 
-    private DbCommand Prepare(string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+    /// <summary>
+    /// Binds the parameters and runs the statement; the command goes back through <see cref="ReturnCommandAsync"/>
+    /// whatever happens, binding included, so a kept command never carries the values of an earlier use.
+    /// </summary>
+    private async ValueTask<T> RunAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<DbCommand, CancellationToken, Task<T>> run, CancellationToken cancellationToken)
     {
         var command = GetCommand(sql);
-        command.Transaction = Transaction;
-        foreach (var (name, value) in parameters)
+        try
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            if (value is byte[])
+            command.Transaction = Transaction;
+            foreach (var (name, value) in parameters)
             {
-                parameter.DbType = DbType.Binary;
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value ?? DBNull.Value;
+                if (value is byte[])
+                {
+                    parameter.DbType = DbType.Binary;
+                }
+
+                command.Parameters.Add(parameter);
             }
 
-            command.Parameters.Add(parameter);
+            return await run(command, cancellationToken).ConfigureAwait(false);
         }
-
-        return command;
+        catch (DbException e)
+        {
+            OnFailure(e);
+            throw;
+        }
+        finally
+        {
+            await ReturnCommandAsync(command).ConfigureAwait(false);
+        }
     }
 }

@@ -193,7 +193,6 @@ public sealed class SqliteScepDatabase : ScepDatabase
                 database._commands.Add(sql, command);
             }
 
-            command.Parameters.Clear();
             return command;
         }
 
