@@ -2,10 +2,10 @@ using System;
 using System.Formats.Asn1;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
+using Scep.Protocol.Tests.Infrastructure;
 using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.SampleHost.Tests.Ca;
@@ -52,17 +52,15 @@ public sealed class CaFileProtectionTests
     public void CaFileInTheOldForm_3DesAndSha1_StillLoads()
     {
         using var directory = new TempDirectory("scep-ca-file-");
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=Old CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var old = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+        var old = TestPki.CreateCa("CN=Old CA", TestPki.CachedRsa(0));
+        using var withKey = old.Certificate.CopyWithPrivateKey(old.Rsa);
         var bootstrap = Bootstrap(directory.Path);
-        File.WriteAllBytes(bootstrap.CaPath, old.Export(X509ContentType.Pkcs12, Passphrase));
+        File.WriteAllBytes(bootstrap.CaPath, withKey.Export(X509ContentType.Pkcs12, Passphrase));
 
         var loaded = bootstrap.LoadOrCreate(TimeProvider.System, out var created);
 
         created.Should().BeFalse();
-        loaded.Certificate.RawData.Should().Equal(old.RawData);
+        loaded.Certificate.RawData.Should().Equal(old.Certificate.RawData);
     }
 
     private static void AssertModernProtection(byte[] pfx)
