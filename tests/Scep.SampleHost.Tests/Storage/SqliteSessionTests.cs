@@ -14,6 +14,7 @@ namespace Scep.SampleHost.Tests.Storage;
 [TestFixture]
 public sealed class SqliteSessionTests
 {
+    private const string Insert = "INSERT INTO crl_state (issuer_id, crl_number, revision) VALUES (@issuer, 0, 0)";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private TempDirectory _directory = null!;
     private SqliteScepDatabase _database = null!;
@@ -67,7 +68,7 @@ public sealed class SqliteSessionTests
         var inside = await _database.InTransactionAsync(
             async session =>
             {
-                await session.ExecuteAsync("INSERT INTO crl_state (issuer_id, crl_number, revision) VALUES (@issuer, 0, 0)", [("issuer", "ca-1")], CancellationToken.None);
+                await session.ExecuteAsync(Insert, [("issuer", "ca-1")], CancellationToken.None);
                 return (await session.QueryAsync(Count, [("issuer", "ca-1")], r => r.GetInt64(0), CancellationToken.None))[0];
             },
             CancellationToken.None);
@@ -81,7 +82,6 @@ public sealed class SqliteSessionTests
     [Test]
     public async Task ATransactionThatThrows_WritesNothing_AndTheStatementRunsAgainAfterIt()
     {
-        const string Insert = "INSERT INTO crl_state (issuer_id, crl_number, revision) VALUES (@issuer, 0, 0)";
         var failing = _database.InTransactionAsync<bool>(
             async session =>
             {
@@ -117,7 +117,6 @@ public sealed class SqliteSessionTests
     [Test]
     public async Task AUniqueViolation_KeepsTheConnection()
     {
-        const string Insert = "INSERT INTO crl_state (issuer_id, crl_number, revision) VALUES (@issuer, 0, 0)";
         await _database.ExecuteAsync(Insert, [("issuer", "ca-1")], CancellationToken.None);
         DbConnection before;
         await using (var session = await _database.OpenSessionAsync(CancellationToken.None))
