@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Linq;
+using System.Runtime;
 using System.Text;
 using System.Threading;
 
@@ -45,7 +47,7 @@ public sealed class PrometheusMetrics : IDisposable
     /// <summary>The text exposition format's content type.</summary>
     public static string ContentType => "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>Every series, in the Prometheus text format.</summary>
+    /// <summary>Every series, in the Prometheus text format: the pipeline's, then the process's and the .NET runtime's.</summary>
     public string Render()
     {
         var text = new StringBuilder();
@@ -54,8 +56,32 @@ public sealed class PrometheusMetrics : IDisposable
             series.Render(text);
         }
 
+        RenderRuntime(text);
         return text.ToString();
     }
+
+    /// <summary>
+    /// CPU, memory, JIT and GC of this process, read when scraped. The JIT's series show when a server has finished
+    /// compiling its hot paths (bench/compare.sh waits for that before it measures).
+    /// </summary>
+    private static void RenderRuntime(StringBuilder text)
+    {
+        using var process = Process.GetCurrentProcess();
+        Scalar(text, "process_cpu_seconds_total", "counter", "User and system CPU time of the process.", process.TotalProcessorTime.TotalSeconds);
+        Scalar(text, "process_resident_memory_bytes", "gauge", "Resident memory of the process.", process.WorkingSet64);
+        Scalar(text, "dotnet_jit_compilation_seconds_total", "counter", "Time the JIT has spent compiling methods.", JitInfo.GetCompilationTime().TotalSeconds);
+        Scalar(text, "dotnet_jit_compiled_methods_total", "counter", "Methods the JIT has compiled (a method compiled again at a higher tier counts again).", JitInfo.GetCompiledMethodCount());
+        Scalar(text, "dotnet_gc_allocated_bytes_total", "counter", "Bytes allocated on the managed heap.", GC.GetTotalAllocatedBytes());
+        text.Append("# HELP dotnet_gc_collections_total Garbage collections, by generation (a collection of generation 1 counts for generation 0 too).\n");
+        text.Append("# TYPE dotnet_gc_collections_total counter\n");
+        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_collections_total{{generation=\"{generation}\"}} {GC.CollectionCount(generation)}\n");
+        }
+    }
+
+    private static void Scalar(StringBuilder text, string name, string type, string help, double value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {Number(value)}\n");
 
     public void Dispose() => _listener.Dispose();
 

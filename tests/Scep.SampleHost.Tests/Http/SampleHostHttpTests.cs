@@ -293,6 +293,22 @@ public class SampleHostHttpTests
         (ValueOf(after, raDuration) - ValueOf(before, raDuration)).Should().Be(1);
     }
 
+    [Test]
+    public async Task Metrics_ShowTheProcessCpuAndTheRuntimesJitAndGc()
+    {
+        var before = await MetricsAsync();
+        await _host.Client("/scep/legacy/pkiclient.exe").GetCapabilitiesAsync();
+        var after = await MetricsAsync();
+
+        after.Should().Contain("# TYPE process_cpu_seconds_total counter").And.Contain("# TYPE dotnet_jit_compiled_methods_total counter");
+        ValueOf(after, "process_cpu_seconds_total").Should().BeGreaterThan(0).And.BeGreaterThanOrEqualTo(ValueOf(before, "process_cpu_seconds_total"));
+        ValueOf(after, "process_resident_memory_bytes").Should().BeGreaterThan(1 << 20);
+        ValueOf(after, "dotnet_jit_compiled_methods_total").Should().BeGreaterThan(100);
+        ValueOf(after, "dotnet_jit_compilation_seconds_total").Should().BeGreaterThan(0);
+        ValueOf(after, "dotnet_gc_allocated_bytes_total").Should().BeGreaterThan(ValueOf(before, "dotnet_gc_allocated_bytes_total"));
+        ValueOf(after, "dotnet_gc_collections_total{generation=\"0\"}").Should().BeGreaterThanOrEqualTo(ValueOf(after, "dotnet_gc_collections_total{generation=\"2\"}"));
+    }
+
     private async Task<string> MetricsAsync()
     {
         var response = await _host.CreateClient().GetAsync("/metrics");
