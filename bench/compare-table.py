@@ -66,6 +66,10 @@ for s in servers:
     relay = [x for x in relay if x is not None]
     extra = f"; the two socat relays: {fmt(statistics.median(relay), 2)} ms CPU per enrollment (not in the server column)" if relay else ""
     client = [runs[s][c]["clientCpuMsPerEnrollment"] for c in concurrency if runs[s][c]]
+    jit = [read(os.path.join(out, s, f"c{c}.jit-ms")) for c in concurrency]
+    jit = [int(x) for x in jit if x is not None]
+    if jit:
+        extra += f"; JIT during its measured runs {min(jit)}–{max(jit)} ms per run (in the server CPU column)"
     print(f"- {NAMES[s]}: first answer {startup} ms after start; VmHWM {fmt(int(hwm) / 1024 if hwm else None)} MiB over its life "
           f"(warm-up included); load tool {fmt(statistics.median(client), 2) if client else '–'} ms CPU per enrollment{extra}.")
 
