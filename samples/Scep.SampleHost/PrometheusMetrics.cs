@@ -72,16 +72,22 @@ public sealed class PrometheusMetrics : IDisposable
         Scalar(text, "dotnet_jit_compilation_seconds_total", "counter", "Time the JIT has spent compiling methods.", JitInfo.GetCompilationTime().TotalSeconds);
         Scalar(text, "dotnet_jit_compiled_methods_total", "counter", "Methods the JIT has compiled (a method compiled again at a higher tier counts again).", JitInfo.GetCompiledMethodCount());
         Scalar(text, "dotnet_gc_allocated_bytes_total", "counter", "Bytes allocated on the managed heap.", GC.GetTotalAllocatedBytes());
-        text.Append("# HELP dotnet_gc_collections_total Garbage collections, by generation (a collection of generation 1 counts for generation 0 too).\n");
-        text.Append("# TYPE dotnet_gc_collections_total counter\n");
+        Header(text, "dotnet_gc_collections_total", "counter", "Garbage collections, by generation (a collection of generation 1 counts for generation 0 too).");
         for (var generation = 0; generation <= GC.MaxGeneration; generation++)
         {
             text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_collections_total{{generation=\"{generation}\"}} {GC.CollectionCount(generation)}\n");
         }
     }
 
-    private static void Scalar(StringBuilder text, string name, string type, string help, double value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {Number(value)}\n");
+    private static void Scalar(StringBuilder text, string name, string type, string help, double value)
+    {
+        Header(text, name, type, help);
+        text.Append(CultureInfo.InvariantCulture, $"{name} {Number(value)}\n");
+    }
+
+    /// <summary>A series' <c># HELP</c> and <c># TYPE</c> lines.</summary>
+    private static void Header(StringBuilder text, string name, string type, string? help) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
 
     public void Dispose() => _listener.Dispose();
 
@@ -163,8 +169,7 @@ public sealed class PrometheusMetrics : IDisposable
             var name = IsHistogram ? BaseName : BaseName + "_total";
             lock (_lock)
             {
-                text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {Instrument.Description}\n");
-                text.Append(CultureInfo.InvariantCulture, $"# TYPE {name} {(IsHistogram ? "histogram" : "counter")}\n");
+                Header(text, name, IsHistogram ? "histogram" : "counter", Instrument.Description);
                 foreach (var (labels, cells) in _values)
                 {
                     if (!IsHistogram)

@@ -33,9 +33,9 @@ public sealed class PostgresScepDatabase : ScepDatabase
             async session =>
             {
                 await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", SchemaLockKey)], cancellationToken).ConfigureAwait(false);
-                foreach (var statement in Schema)
+                foreach (var statement in SchemaWith("BIGINT", "BYTEA"))
                 {
-                    await session.ExecuteAsync(statement.Replace("{int}", "BIGINT", StringComparison.Ordinal).Replace("{blob}", "BYTEA", StringComparison.Ordinal), [], cancellationToken).ConfigureAwait(false);
+                    await session.ExecuteAsync(statement, [], cancellationToken).ConfigureAwait(false);
                 }
 
                 return true;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Data;
 using System.Data.Common;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -98,7 +99,11 @@ public abstract class ScepDatabase : IAsyncDisposable
 
     internal static DateTimeOffset? Time(long? ticks) => ticks is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
-    /// <summary>The tables; <c>{blob}</c> and <c>{int}</c> are replaced by the provider's types.</summary>
+    /// <summary>The statements of <see cref="Schema"/> with the provider's types for <c>{int}</c> and <c>{blob}</c>.</summary>
+    internal static IEnumerable<string> SchemaWith(string integerType, string blobType) =>
+        Schema.Select(statement => statement.Replace("{int}", integerType, StringComparison.Ordinal).Replace("{blob}", blobType, StringComparison.Ordinal));
+
+    /// <summary>The tables; <c>{blob}</c> and <c>{int}</c> are replaced by the provider's types (<see cref="SchemaWith"/>).</summary>
     internal static readonly string[] Schema =
     [
         """

@@ -68,9 +68,9 @@ public sealed class SqliteScepDatabase : ScepDatabase
         await InTransactionAsync(
             async session =>
             {
-                foreach (var statement in Schema)
+                foreach (var statement in SchemaWith("INTEGER", "BLOB"))
                 {
-                    await session.ExecuteAsync(statement.Replace("{int}", "INTEGER", StringComparison.Ordinal).Replace("{blob}", "BLOB", StringComparison.Ordinal), [], cancellationToken).ConfigureAwait(false);
+                    await session.ExecuteAsync(statement, [], cancellationToken).ConfigureAwait(false);
                 }
 
                 return true;
