@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol;
 using Scep.Protocol.Client;
 

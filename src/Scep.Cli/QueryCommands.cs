@@ -1,8 +1,6 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
-using System.IO;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol;
 using Scep.Protocol.Client;

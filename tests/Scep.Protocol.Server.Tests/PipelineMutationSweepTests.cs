@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;

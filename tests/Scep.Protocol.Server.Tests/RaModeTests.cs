@@ -1,5 +1,4 @@
 using System.Threading.Tasks;
-using Microsoft.Extensions.DependencyInjection;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
 namespace Scep.Protocol.Server.Tests;

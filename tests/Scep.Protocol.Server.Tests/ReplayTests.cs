@@ -1,4 +1,3 @@
-using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;

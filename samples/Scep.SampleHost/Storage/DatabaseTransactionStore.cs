@@ -80,5 +80,6 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
 
     private static ScepTransaction Read(DbDataReader reader) =>
         (JsonSerializer.Deserialize<ScepTransaction>(reader.GetString(0), Json) ?? throw new InvalidDataException("An empty transaction record."))
-            with { Version = reader.GetInt64(1) };
+            with
+        { Version = reader.GetInt64(1) };
 }

@@ -33,16 +33,52 @@ internal sealed class AliasRuntime
         var caps = new List<CaCapability>();
         var aes = ciphers.Contains(ContentEncryptionAlgorithm.Aes128Cbc);
         var sha256 = digests.Contains(ScepDigest.Sha256);
-        if (aes) caps.Add(CaCapability.Aes);
-        if (ciphers.Contains(ContentEncryptionAlgorithm.TripleDesCbc)) caps.Add(CaCapability.Des3);
-        if (credentials.Next is not null) caps.Add(CaCapability.GetNextCACert);
-        if (o.AllowPost) caps.Add(CaCapability.PostPkiOperation);
-        if (o.AllowRenewal) caps.Add(CaCapability.Renewal);
-        if (digests.Contains(ScepDigest.Sha1)) caps.Add(CaCapability.Sha1);
-        if (sha256) caps.Add(CaCapability.Sha256);
-        if (digests.Contains(ScepDigest.Sha512)) caps.Add(CaCapability.Sha512);
+        if (aes)
+        {
+            caps.Add(CaCapability.Aes);
+        }
+
+        if (ciphers.Contains(ContentEncryptionAlgorithm.TripleDesCbc))
+        {
+            caps.Add(CaCapability.Des3);
+        }
+
+        if (credentials.Next is not null)
+        {
+            caps.Add(CaCapability.GetNextCACert);
+        }
+
+        if (o.AllowPost)
+        {
+            caps.Add(CaCapability.PostPkiOperation);
+        }
+
+        if (o.AllowRenewal)
+        {
+            caps.Add(CaCapability.Renewal);
+        }
+
+        if (digests.Contains(ScepDigest.Sha1))
+        {
+            caps.Add(CaCapability.Sha1);
+        }
+
+        if (sha256)
+        {
+            caps.Add(CaCapability.Sha256);
+        }
+
+        if (digests.Contains(ScepDigest.Sha512))
+        {
+            caps.Add(CaCapability.Sha512);
+        }
+
         var legacy = ciphers.Contains(ContentEncryptionAlgorithm.DesCbc) || digests.Contains(ScepDigest.Md5);
-        if (aes && sha256 && o.AllowPost && !legacy) caps.Add(CaCapability.ScepStandard);
+        if (aes && sha256 && o.AllowPost && !legacy)
+        {
+            caps.Add(CaCapability.ScepStandard);
+        }
+
         return CaCapabilities.Create(caps);
     }
 

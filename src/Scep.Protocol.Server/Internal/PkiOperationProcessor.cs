@@ -225,7 +225,7 @@ internal sealed class PkiOperationProcessor
         }
         catch
         {
-            await ReleaseAsync(record, entity, cancellationToken).ConfigureAwait(false);
+            await ReleaseAsync(record, entity).ConfigureAwait(false);
             throw;
         }
 
@@ -585,7 +585,7 @@ internal sealed class PkiOperationProcessor
             : await AnswerFromRecordAsync(x, current, record.RequesterKeyId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask ReleaseAsync(ScepTransaction record, EndEntity? entity, CancellationToken cancellationToken)
+    private async ValueTask ReleaseAsync(ScepTransaction record, EndEntity? entity)
     {
         // The authority failed: leave nothing that blocks a retry.
         await RecordRejectionAsync(record, FailInfo.BadRequest, "The CA could not process the request.", CancellationToken.None).ConfigureAwait(false);

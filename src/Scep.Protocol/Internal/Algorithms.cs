@@ -13,11 +13,31 @@ internal static class Algorithms
 
     public static string DigestOid(HashAlgorithmName name)
     {
-        if (name == HashAlgorithmName.SHA256) return ScepOids.Sha256;
-        if (name == HashAlgorithmName.SHA1) return ScepOids.Sha1;
-        if (name == HashAlgorithmName.SHA512) return ScepOids.Sha512;
-        if (name == HashAlgorithmName.SHA384) return ScepOids.Sha384;
-        if (name == HashAlgorithmName.MD5) return ScepOids.Md5;
+        if (name == HashAlgorithmName.SHA256)
+        {
+            return ScepOids.Sha256;
+        }
+
+        if (name == HashAlgorithmName.SHA1)
+        {
+            return ScepOids.Sha1;
+        }
+
+        if (name == HashAlgorithmName.SHA512)
+        {
+            return ScepOids.Sha512;
+        }
+
+        if (name == HashAlgorithmName.SHA384)
+        {
+            return ScepOids.Sha384;
+        }
+
+        if (name == HashAlgorithmName.MD5)
+        {
+            return ScepOids.Md5;
+        }
+
         throw new ArgumentException($"Digest algorithm '{name.Name}' is not supported by SCEP.", nameof(name));
     }
 
@@ -33,10 +53,26 @@ internal static class Algorithms
 
     public static int DigestLength(HashAlgorithmName name)
     {
-        if (name == HashAlgorithmName.SHA256) return 32;
-        if (name == HashAlgorithmName.SHA1) return 20;
-        if (name == HashAlgorithmName.SHA512) return 64;
-        if (name == HashAlgorithmName.SHA384) return 48;
+        if (name == HashAlgorithmName.SHA256)
+        {
+            return 32;
+        }
+
+        if (name == HashAlgorithmName.SHA1)
+        {
+            return 20;
+        }
+
+        if (name == HashAlgorithmName.SHA512)
+        {
+            return 64;
+        }
+
+        if (name == HashAlgorithmName.SHA384)
+        {
+            return 48;
+        }
+
         return 16;
     }
 
@@ -134,10 +170,26 @@ internal static class Algorithms
 
     private static string EcdsaOid(HashAlgorithmName digest)
     {
-        if (digest == HashAlgorithmName.SHA256) return ScepOids.EcdsaWithSha256;
-        if (digest == HashAlgorithmName.SHA384) return ScepOids.EcdsaWithSha384;
-        if (digest == HashAlgorithmName.SHA512) return ScepOids.EcdsaWithSha512;
-        if (digest == HashAlgorithmName.SHA1) return ScepOids.EcdsaWithSha1;
+        if (digest == HashAlgorithmName.SHA256)
+        {
+            return ScepOids.EcdsaWithSha256;
+        }
+
+        if (digest == HashAlgorithmName.SHA384)
+        {
+            return ScepOids.EcdsaWithSha384;
+        }
+
+        if (digest == HashAlgorithmName.SHA512)
+        {
+            return ScepOids.EcdsaWithSha512;
+        }
+
+        if (digest == HashAlgorithmName.SHA1)
+        {
+            return ScepOids.EcdsaWithSha1;
+        }
+
         throw new ArgumentException($"ECDSA cannot be used with {digest.Name}.", nameof(digest));
     }
 
@@ -235,10 +287,26 @@ internal static class Algorithms
             throw Unsupported($"OAEP with {hash.Name} and MGF1-{mgfHash.Name}");
         }
 
-        if (hash == HashAlgorithmName.SHA1) return KeyTransportAlgorithm.RsaOaepSha1;
-        if (hash == HashAlgorithmName.SHA256) return KeyTransportAlgorithm.RsaOaepSha256;
-        if (hash == HashAlgorithmName.SHA384) return KeyTransportAlgorithm.RsaOaepSha384;
-        if (hash == HashAlgorithmName.SHA512) return KeyTransportAlgorithm.RsaOaepSha512;
+        if (hash == HashAlgorithmName.SHA1)
+        {
+            return KeyTransportAlgorithm.RsaOaepSha1;
+        }
+
+        if (hash == HashAlgorithmName.SHA256)
+        {
+            return KeyTransportAlgorithm.RsaOaepSha256;
+        }
+
+        if (hash == HashAlgorithmName.SHA384)
+        {
+            return KeyTransportAlgorithm.RsaOaepSha384;
+        }
+
+        if (hash == HashAlgorithmName.SHA512)
+        {
+            return KeyTransportAlgorithm.RsaOaepSha512;
+        }
+
         throw Unsupported("OAEP with " + hash.Name);
     }
 

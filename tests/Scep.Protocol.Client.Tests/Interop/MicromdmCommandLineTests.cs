@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Threading.Tasks;
 using Scep.Protocol.Client.Tests.Cli;
 using Scep.Protocol.Tests.Infrastructure;

@@ -9,7 +9,6 @@ using System.Threading.Tasks;
 using Scep.Protocol.Client.Tests.Cli;
 using Scep.Protocol.Client.Tests.Fakes;
 using Scep.Protocol.Client.Tests.Interop;
-using Scep.Protocol.Tests.Infrastructure;
 using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.Protocol.Client.Tests.SampleHost;

@@ -1,8 +1,6 @@
-using System;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Scep.Protocol.Internal;
 using Scep.Protocol.Tests.Infrastructure;
 
 namespace Scep.Protocol.Tests.Codecs;

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol.Internal;
 using Scep.Protocol.Tests.Infrastructure;
 

@@ -7,10 +7,10 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Asn1.Oiw;
 using Org.BouncyCastle.Asn1.Pkcs;
-using AlgorithmIdentifier = Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier;
 using Org.BouncyCastle.Cms;
 using Scep.Protocol.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure.Bc;
+using AlgorithmIdentifier = Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier;
 using BcContentInfo = Org.BouncyCastle.Asn1.Cms.ContentInfo;
 using BcSignedData = Org.BouncyCastle.Asn1.Cms.SignedData;
 

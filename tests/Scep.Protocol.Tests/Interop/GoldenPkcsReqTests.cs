@@ -1,9 +1,7 @@
 using System;
 using System.Globalization;
-using System.Linq;
 using System.Numerics;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol.Tests.Infrastructure;
 
 namespace Scep.Protocol.Tests.Interop;
