@@ -1,7 +1,5 @@
 using System;
-using System.IO;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -45,63 +43,28 @@ public static class ScepEndpointRouteBuilderExtensions
     {
         var request = context.Request;
         var aliasName = request.RouteValues.TryGetValue(AliasRouteParameter, out var value) ? value as string : fixedAlias;
-        var body = ReadOnlyMemory<byte>.Empty;
-        if (HttpMethods.IsPost(request.Method))
+        var isPost = HttpMethods.IsPost(request.Method);
+        if (isPost && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            if (request.ContentLength > limit)
-            {
-                await WriteAsync(context, ScepHttpResponse.Error(413, $"The message is larger than {limit} bytes.")).ConfigureAwait(false);
-                return;
-            }
-
-            var read = await ReadBodyAsync(request, limit, context.RequestAborted).ConfigureAwait(false);
-            if (read is null)
-            {
-                await WriteAsync(context, ScepHttpResponse.Error(413, $"The message is larger than {limit} bytes.")).ConfigureAwait(false);
-                return;
-            }
-
-            body = read;
-        }
-
-        // The raw query, not Request.Query: form decoding would turn an unescaped '+' into a space.
-        var response = await handler.HandleAsync(
-            new ScepHttpRequest { Method = request.Method, Alias = aliasName, QueryString = request.QueryString.Value, Body = body },
-            context.RequestAborted).ConfigureAwait(false);
-        await WriteAsync(context, response).ConfigureAwait(false);
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            // A backstop only: the loop below enforces the exact limit. Kestrel refuses a chunked body of exactly
-            // limit bytes when its own limit is limit + 1 (it counts ahead of what it hands over), hence the margin.
+            // Kestrel's own limit only as a backstop above the largest alias limit: the pipeline enforces the alias's
+            // limit exactly while it reads. Kestrel refuses a chunked body of exactly its limit (it counts ahead of what it
+            // hands over), hence the margin.
             sizeFeature.MaxRequestBodySize = limit + (64L * 1024);
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length and > 0 ? (int)Math.Min(length, limit) : 4096);
-        var chunk = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        // The raw query, not Request.Query: form decoding would turn an unescaped '+' into a space. The body is read by
+        // the pipeline, once, with the alias's size limit.
+        var response = await handler.HandleAsync(
+            new ScepHttpRequest
             {
-                if (buffer.Length + read > limit)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-
-        return buffer.ToArray();
+                Method = request.Method,
+                Alias = aliasName,
+                QueryString = request.QueryString.Value,
+                BodyStream = isPost ? request.Body : null,
+                BodyLength = isPost ? request.ContentLength : null,
+            },
+            context.RequestAborted).ConfigureAwait(false);
+        await WriteAsync(context, response).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, ScepHttpResponse response)

@@ -65,9 +65,6 @@ public enum ScepError
 
     /// <summary>A size or count limit of the decoder was exceeded.</summary>
     LimitExceeded,
-
-    /// <summary>The request is well-formed but refused by policy (authorization, renewal rules, ...).</summary>
-    Refused,
 }
 
 /// <summary>Maps <see cref="ScepError"/> to the <see cref="FailInfo"/> of RFC 8894 §3.2.1.4.</summary>

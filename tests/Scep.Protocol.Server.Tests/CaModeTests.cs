@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using Scep.Protocol.Server.Internal;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
 namespace Scep.Protocol.Server.Tests;
@@ -50,7 +49,7 @@ public class CaModeTests
 
         reply.Status.Should().Be(PkiStatus.Failure);
         reply.FailInfo.Should().Be(FailInfo.BadRequest);
-        reply.FailInfoText.Should().Be(PkiOperationProcessor.CaModeRefusal);
+        reply.FailInfoText.Should().Be(EnrollmentCodeValidator.Refusal);
         server.Transactions.Transactions.Should().BeEmpty("a refused request writes nothing");
     }
 
@@ -64,7 +63,7 @@ public class CaModeTests
         var reply = await server.NewClient("CN=device-1", "code-123").EnrollAsync();
 
         reply.FailInfo.Should().Be(FailInfo.BadRequest);
-        reply.FailInfoText.Should().Be(PkiOperationProcessor.CaModeRefusal);
+        reply.FailInfoText.Should().Be(EnrollmentCodeValidator.Refusal);
     }
 
     [Test]

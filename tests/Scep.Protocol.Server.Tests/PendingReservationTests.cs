@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using Scep.Protocol.Server.Internal;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
 namespace Scep.Protocol.Server.Tests;
@@ -24,19 +23,21 @@ public class PendingReservationTests
         var second = await server.NewClient("CN=router-7", "code-7", keySlot: 41).EnrollAsync();
 
         second.Status.Should().Be(PkiStatus.Failure);
-        second.FailInfoText.Should().Be(PkiOperationProcessor.CaModeRefusal);
+        second.FailInfoText.Should().Be(EnrollmentCodeValidator.Refusal);
         server.Authority.PendingReferences.Should().ContainSingle("one code, one request");
     }
 
     [Test]
-    public async Task PendingRequest_ApprovedAfterTheStaleTimeout_IsDeliveredAndTheMarkerIsRemoved()
+    public async Task PendingRequest_ApprovedAfterTheStaleTimeout_IsDeliveredAndTheHostsProfileDataIsNeverTouched()
     {
         using var server = ServerHarness.Create();
         server.Authority.RequireApproval = true;
         server.Entities.Add("router-8", "code-8");
         var client = server.NewClient("CN=router-8", "code-8", keySlot: 42);
         await client.EnrollAsync();
-        (await server.Entities.FindAsync("router-8", default))!.ProfileData.Should().ContainKey(PkiOperationProcessor.AwaitingApprovalKey);
+        (await server.Entities.FindAsync("router-8", default))!.ProfileData.Should().BeEmpty("the approval marker is the transaction record's");
+        server.Transactions.Transactions.Should().ContainSingle(t => t.Username == "router-8" && t.AwaitsApproval && t.PendingKind == ScepPendingKind.Approval);
+        (await server.Transactions.FindAwaitingApprovalAsync("router-8", default)).Should().NotBeNull();
 
         server.Advance(TimeSpan.FromMinutes(30));
         var approved = server.Authority.Approve(server.Authority.PendingReferences.Single());
@@ -45,7 +46,8 @@ public class PendingReservationTests
         client.IssuedFrom(reply).RawData.Should().Equal(approved.RawData);
         var entity = (await server.Entities.FindAsync("router-8", default))!;
         entity.Status.Should().Be(EndEntityStatus.Generated);
-        entity.ProfileData.Should().NotContainKey(PkiOperationProcessor.AwaitingApprovalKey);
+        entity.ProfileData.Should().BeEmpty();
+        (await server.Transactions.FindAwaitingApprovalAsync("router-8", default)).Should().BeNull("the transaction is issued now");
     }
 
     [Test]

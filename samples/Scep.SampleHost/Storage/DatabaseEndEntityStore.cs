@@ -12,7 +12,7 @@ namespace Scep.SampleHost.Storage;
 /// <summary>End entities in the database, with compare-and-swap updates on <see cref="EndEntity.Version"/>.</summary>
 public sealed class DatabaseEndEntityStore : IEndEntityStore
 {
-    private const string Columns = "username, code_hash, status, subject_dn, alias, profile_data, status_changed_at, version";
+    private const string Columns = "username, code_hash, status, subject_dn, alias, profile_data, status_changed_at, failed_code_attempts, code_expires_at, version";
     private readonly ScepDatabase _database;
     private readonly TimeProvider _time;
 
@@ -33,7 +33,7 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
     {
         ArgumentNullException.ThrowIfNull(entity);
         var added = await _database.ExecuteAsync(
-            $"INSERT INTO end_entities ({Columns}, created_at) VALUES (@username, @code_hash, @status, @subject_dn, @alias, @profile_data, @status_changed_at, 0, @created_at) ON CONFLICT (username) DO NOTHING",
+            $"INSERT INTO end_entities ({Columns}, created_at) VALUES (@username, @code_hash, @status, @subject_dn, @alias, @profile_data, @status_changed_at, @failed_code_attempts, @code_expires_at, 0, @created_at) ON CONFLICT (username) DO NOTHING",
             [.. Parameters(entity), ("created_at", _time.GetUtcNow().UtcTicks)],
             cancellationToken).ConfigureAwait(false);
         return added == 1;
@@ -45,7 +45,8 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
         var updated = await _database.ExecuteAsync(
             """
             UPDATE end_entities SET code_hash = @code_hash, status = @status, subject_dn = @subject_dn, alias = @alias,
-                profile_data = @profile_data, status_changed_at = @status_changed_at, version = @expected + 1
+                profile_data = @profile_data, status_changed_at = @status_changed_at, failed_code_attempts = @failed_code_attempts,
+                code_expires_at = @code_expires_at, version = @expected + 1
             WHERE username = @username AND version = @expected
             """,
             [.. Parameters(entity), ("expected", expectedVersion)],
@@ -58,12 +59,18 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
     /// new code, DN and alias, status NEW again, version bumped (so a request holding the old version loses).
     /// </summary>
     /// <returns>True when the entity is new.</returns>
-    public async ValueTask<bool> RegisterAsync(string username, string enrollmentCode, string? subjectDn, string? alias, CancellationToken cancellationToken)
+    public ValueTask<bool> RegisterAsync(string username, string enrollmentCode, string? subjectDn, string? alias, CancellationToken cancellationToken) =>
+        RegisterAsync(username, enrollmentCode, subjectDn, alias, null, cancellationToken);
+
+    /// <summary>As <see cref="RegisterAsync(string, string, string?, string?, CancellationToken)"/>, with a code that stops working at <paramref name="codeExpiresAt"/>.</summary>
+    /// <returns>True when the entity is new.</returns>
+    public async ValueTask<bool> RegisterAsync(string username, string enrollmentCode, string? subjectDn, string? alias, DateTimeOffset? codeExpiresAt, CancellationToken cancellationToken)
     {
         var entity = new EndEntity
         {
             Username = username,
             EnrollmentCodeHash = EnrollmentCode.Hash(enrollmentCode),
+            EnrollmentCodeExpiresAt = codeExpiresAt,
             Status = EndEntityStatus.New,
             SubjectDn = subjectDn,
             Alias = alias,
@@ -77,7 +84,8 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
         await _database.ExecuteAsync(
             """
             UPDATE end_entities SET code_hash = @code_hash, status = @status, subject_dn = @subject_dn, alias = @alias,
-                status_changed_at = @status_changed_at, version = version + 1
+                status_changed_at = @status_changed_at, failed_code_attempts = @failed_code_attempts, code_expires_at = @code_expires_at,
+                version = version + 1
             WHERE username = @username
             """,
             Parameters(entity),
@@ -98,6 +106,8 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
         ("alias", entity.Alias),
         ("profile_data", JsonSerializer.Serialize(entity.ProfileData)),
         ("status_changed_at", entity.StatusChangedAt.UtcTicks),
+        ("failed_code_attempts", (long)entity.FailedCodeAttempts),
+        ("code_expires_at", entity.EnrollmentCodeExpiresAt?.UtcTicks),
     ];
 
     private static EndEntity Read(DbDataReader reader) => new()
@@ -109,6 +119,8 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
         Alias = ScepDatabase.NullableString(reader, 4),
         ProfileData = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
         StatusChangedAt = ScepDatabase.Time(reader.GetInt64(6)),
-        Version = reader.GetInt64(7),
+        FailedCodeAttempts = (int)reader.GetInt64(7),
+        EnrollmentCodeExpiresAt = ScepDatabase.Time(ScepDatabase.NullableInt64(reader, 8)),
+        Version = reader.GetInt64(9),
     };
 }

@@ -64,6 +64,18 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
         return updated == 1;
     }
 
+    public async ValueTask<ScepTransaction?> FindAwaitingApprovalAsync(string username, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        // Served by the partial index scep_transactions_pending (schema version 2); state 2 is Pending.
+        var rows = await _database.QueryAsync(
+            "SELECT record, version FROM scep_transactions WHERE username = @username AND state = 2",
+            [("username", username)],
+            Read,
+            cancellationToken).ConfigureAwait(false);
+        return rows.FirstOrDefault(t => t.AwaitsApproval);
+    }
+
     /// <summary>Aliases are case-insensitive: the key is the upper-case name.</summary>
     private static string AliasKey(string alias) => alias.ToUpperInvariant();
 

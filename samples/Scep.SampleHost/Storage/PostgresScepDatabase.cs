@@ -32,10 +32,7 @@ public sealed class PostgresScepDatabase : ScepDatabase
             async session =>
             {
                 await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", SchemaLockKey)], cancellationToken).ConfigureAwait(false);
-                foreach (var statement in SchemaWith("BIGINT", "BYTEA"))
-                {
-                    await session.ExecuteAsync(statement, [], cancellationToken).ConfigureAwait(false);
-                }
+                await MigrateAsync(session, cancellationToken).ConfigureAwait(false);
 
                 return true;
             },
@@ -49,6 +46,10 @@ public sealed class PostgresScepDatabase : ScepDatabase
         new Session(await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false));
 
     internal override System.Data.IsolationLevel WriteIsolation => System.Data.IsolationLevel.ReadCommitted;
+
+    internal override string IntegerType => "BIGINT";
+
+    internal override string BlobType => "BYTEA";
 
     internal override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

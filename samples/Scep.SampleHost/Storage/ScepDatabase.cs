@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Data;
 using System.Data.Common;
 using System.IO;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -13,7 +12,7 @@ namespace Scep.SampleHost.Storage;
 /// The sample host's database: end entities, SCEP transactions, issued certificates, revocations, pending
 /// requests and CRLs. Two providers share every query (plain SQL that SQLite and PostgreSQL both run:
 /// <c>ON CONFLICT</c>, <c>RETURNING</c>, compare-and-swap <c>UPDATE ... WHERE version = @v</c>); only the schema types
-/// and the connection differ. The schema is created on start, idempotently.
+/// and the connection differ. The schema is versioned and migrated on start (<see cref="SchemaMigrations"/>).
 /// </summary>
 public abstract class ScepDatabase : IAsyncDisposable
 {
@@ -99,86 +98,13 @@ public abstract class ScepDatabase : IAsyncDisposable
 
     internal static DateTimeOffset? Time(long? ticks) => ticks is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null;
 
-    /// <summary>The statements of <see cref="Schema"/> with the provider's types for <c>{int}</c> and <c>{blob}</c>.</summary>
-    internal static IEnumerable<string> SchemaWith(string integerType, string blobType) =>
-        Schema.Select(statement => statement.Replace("{int}", integerType, StringComparison.Ordinal).Replace("{blob}", blobType, StringComparison.Ordinal));
+    /// <summary>Brings the schema to <see cref="SchemaMigrations.Latest"/> inside the caller's write transaction (see <see cref="SchemaMigrations"/>).</summary>
+    internal async ValueTask MigrateAsync(DbSession session, CancellationToken cancellationToken) =>
+        await SchemaMigrations.ApplyAsync(session, IntegerType, BlobType, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The tables; <c>{blob}</c> and <c>{int}</c> are replaced by the provider's types (<see cref="SchemaWith"/>).</summary>
-    internal static readonly string[] Schema =
-    [
-        """
-        CREATE TABLE IF NOT EXISTS end_entities (
-            username TEXT NOT NULL PRIMARY KEY,
-            code_hash TEXT NULL,
-            status {int} NOT NULL,
-            subject_dn TEXT NULL,
-            alias TEXT NULL,
-            profile_data TEXT NOT NULL,
-            status_changed_at {int} NOT NULL,
-            created_at {int} NOT NULL,
-            version {int} NOT NULL)
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS scep_transactions (
-            alias_key TEXT NOT NULL,
-            transaction_id TEXT NOT NULL,
-            state {int} NOT NULL,
-            username TEXT NULL,
-            created_at {int} NOT NULL,
-            updated_at {int} NOT NULL,
-            record TEXT NOT NULL,
-            version {int} NOT NULL,
-            PRIMARY KEY (alias_key, transaction_id))
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS certificates (
-            serial TEXT NOT NULL PRIMARY KEY,
-            issuer_id TEXT NOT NULL,
-            subject TEXT NOT NULL,
-            username TEXT NULL,
-            alias TEXT NULL,
-            transaction_id TEXT NULL,
-            not_before {int} NOT NULL,
-            not_after {int} NOT NULL,
-            issued_at {int} NOT NULL,
-            der {blob} NOT NULL,
-            revoked_at {int} NULL,
-            revocation_reason {int} NULL)
-        """,
-        "CREATE INDEX IF NOT EXISTS certificates_revoked ON certificates (issuer_id, revoked_at)",
-        // FindIssuedAsync after a crash: by transaction, or by user since a reservation; without these a scan of every certificate.
-        "CREATE INDEX IF NOT EXISTS certificates_transaction ON certificates (transaction_id)",
-        "CREATE INDEX IF NOT EXISTS certificates_username ON certificates (username, issued_at)",
-        """
-        CREATE TABLE IF NOT EXISTS pending_requests (
-            id TEXT NOT NULL PRIMARY KEY,
-            alias TEXT NOT NULL,
-            issuer_id TEXT NOT NULL,
-            transaction_id TEXT NOT NULL,
-            username TEXT NULL,
-            subject TEXT NOT NULL,
-            subject_der {blob} NOT NULL,
-            csr {blob} NOT NULL,
-            requested_at {int} NOT NULL,
-            state {int} NOT NULL,
-            reason TEXT NULL,
-            certificate_serial TEXT NULL,
-            decided_at {int} NULL)
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS crl_state (
-            issuer_id TEXT NOT NULL PRIMARY KEY,
-            crl_number {int} NOT NULL,
-            revision {int} NOT NULL)
-        """,
-        """
-        CREATE TABLE IF NOT EXISTS crls (
-            issuer_id TEXT NOT NULL PRIMARY KEY,
-            crl_number {int} NOT NULL,
-            revision {int} NOT NULL,
-            this_update {int} NOT NULL,
-            next_update {int} NOT NULL,
-            der {blob} NOT NULL)
-        """,
-    ];
+    /// <summary>The provider's 64-bit integer type.</summary>
+    internal abstract string IntegerType { get; }
+
+    /// <summary>The provider's binary type.</summary>
+    internal abstract string BlobType { get; }
 }

@@ -68,10 +68,7 @@ public sealed class SqliteScepDatabase : ScepDatabase
         await InTransactionAsync(
             async session =>
             {
-                foreach (var statement in SchemaWith("INTEGER", "BLOB"))
-                {
-                    await session.ExecuteAsync(statement, [], cancellationToken).ConfigureAwait(false);
-                }
+                await MigrateAsync(session, cancellationToken).ConfigureAwait(false);
 
                 return true;
             },
@@ -110,6 +107,10 @@ public sealed class SqliteScepDatabase : ScepDatabase
     }
 
     internal override System.Data.IsolationLevel WriteIsolation => System.Data.IsolationLevel.Serializable;
+
+    internal override string IntegerType => "INTEGER";
+
+    internal override string BlobType => "BLOB";
 
     internal override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT

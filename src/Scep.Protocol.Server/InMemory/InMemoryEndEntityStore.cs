@@ -29,13 +29,15 @@ public sealed class InMemoryEndEntityStore : IEndEntityStore
     /// <param name="enrollmentCode">The code clients send as challengePassword.</param>
     /// <param name="subjectDn">The DN to issue with; null uses the request's subject.</param>
     /// <param name="alias">Restricts the entity to one alias; null allows any.</param>
+    /// <param name="codeExpiresAt">When the code stops working; null for never.</param>
     /// <returns>The entity.</returns>
-    public EndEntity Add(string username, string enrollmentCode, string? subjectDn = null, string? alias = null)
+    public EndEntity Add(string username, string enrollmentCode, string? subjectDn = null, string? alias = null, DateTimeOffset? codeExpiresAt = null)
     {
         var entity = new EndEntity
         {
             Username = username,
             EnrollmentCodeHash = EnrollmentCode.Hash(enrollmentCode),
+            EnrollmentCodeExpiresAt = codeExpiresAt,
             SubjectDn = subjectDn,
             Alias = alias,
         };

@@ -60,5 +60,15 @@ public sealed class InMemoryScepTransactionStore : IScepTransactionStore
         }
     }
 
+    /// <inheritdoc />
+    public ValueTask<ScepTransaction?> FindAwaitingApprovalAsync(string username, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_transactions.Values.FirstOrDefault(t => t.AwaitsApproval && t.Username == username));
+        }
+    }
+
     private static (string, string) Key(string alias, string transactionId) => (alias.ToUpperInvariant(), transactionId);
 }

@@ -25,7 +25,6 @@ public class ScepErrorTests
     [TestCase(ScepError.UnknownCertificate, FailInfo.BadCertId)]
     [TestCase(ScepError.ReplyMismatch, FailInfo.BadRequest)]
     [TestCase(ScepError.LimitExceeded, FailInfo.BadRequest)]
-    [TestCase(ScepError.Refused, FailInfo.BadRequest)]
     public void ToFailInfo_EveryReason_MapsToTheRfcFailInfo(ScepError error, FailInfo expected)
     {
         error.ToFailInfo().Should().Be(expected);
