@@ -131,16 +131,29 @@ public sealed class ServerHarness : IDisposable
         return ReplyFrom(response, request);
     }
 
-    /// <summary>Checks that <paramref name="response"/> is a 200 CertRep answering <paramref name="request"/>, signed by the alias's signer.</summary>
+    /// <summary>
+    /// Checks that <paramref name="response"/> is a 200 CertRep answering <paramref name="request"/>, signed by the signer
+    /// of the CA the request was enveloped to: the current CA's, or the next CA's during a rollover (RFC 8894 §4.7).
+    /// </summary>
     public PkiMessage ReplyFrom(ScepHttpResponse response, PkiMessage request)
     {
         response.StatusCode.Should().Be(200, Encoding.UTF8.GetString(response.Body.Span));
         response.ContentType.Should().Be(ScepContentTypes.PkiMessage);
         var reply = PkiMessage.Decode(response.Body);
-        reply.VerifySignature(ScepAlgorithmPolicy.Legacy, [Credentials.SigningCertificate]);
+        var expected = ExpectedReplySigner(request);
+        var signer = reply.VerifySignature(ScepAlgorithmPolicy.Legacy, [expected]);
+        signer.RawData.Should().Equal(expected.RawData, "the reply is signed by the CA the request was enveloped to");
         reply.EnsureIsReplyTo(request);
         return reply;
     }
+
+    /// <summary>The signing certificate a reply to <paramref name="request"/> must carry.</summary>
+    public X509Certificate2 ExpectedReplySigner(PkiMessage request) =>
+        Credentials.Next is { } next
+        && request.Envelope?.FindRecipientCertificate([Credentials.DecryptionCertificate]) is null
+        && request.Envelope?.FindRecipientCertificate([next.DecryptionCertificate]) is not null
+            ? next.SigningCertificate
+            : Credentials.SigningCertificate;
 
     /// <summary>Request parameters for <paramref name="signer"/>, encrypted to this server's decryption certificate unless told otherwise, signed now.</summary>
     public PkiRequestParameters Parameters(
