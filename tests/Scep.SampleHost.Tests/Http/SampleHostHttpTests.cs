@@ -82,14 +82,6 @@ public class SampleHostHttpTests
     }
 
     [Test]
-    public async Task UnknownAlias_Answers404()
-    {
-        var response = await _host.Client("/scep/no-such-alias/pkiclient.exe").GetAsync("GetCACaps");
-
-        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-    }
-
-    [Test]
     public async Task GetNextCaCert_WithoutRollover_Answers404()
     {
         var response = await _host.Client().GetAsync("GetNextCACert");

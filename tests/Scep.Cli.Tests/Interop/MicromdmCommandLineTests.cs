@@ -1,9 +1,10 @@
 using System;
 using System.Threading.Tasks;
-using Scep.Protocol.Client.Tests.Cli;
+using Scep.Cli.Tests.Cli;
+using Scep.Protocol.Client.Tests.Interop;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Client.Tests.Interop;
+namespace Scep.Cli.Tests.Interop;
 
 /// <summary>
 /// The scep command line against micromdm's scepserver 2.1.0, including the conformance table of 'scep check'
@@ -11,7 +12,7 @@ namespace Scep.Protocol.Client.Tests.Interop;
 /// </summary>
 /// <remarks>
 /// Refresh the snapshot after an intended change of the check or of the server package:
-/// <c>SCEP_UPDATE_SNAPSHOTS=1 dotnet test tests/Scep.Protocol.Client.Tests --filter Check_AgainstMicromdm</c>,
+/// <c>SCEP_UPDATE_SNAPSHOTS=1 dotnet test tests/Scep.Cli.Tests --filter Check_AgainstMicromdm</c>,
 /// then review and commit the diff of Interop/Snapshots/check-micromdm.txt.
 /// </remarks>
 [NonParallelizable]

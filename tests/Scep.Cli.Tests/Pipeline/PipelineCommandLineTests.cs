@@ -4,12 +4,14 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
-using Scep.Protocol.Client.Tests.Cli;
-using Scep.Protocol.Client.Tests.Interop;
+using Scep.Cli.Tests.Cli;
+using Scep.Cli.Tests.Interop;
+using Scep.Protocol;
+using Scep.Protocol.Client.Tests.Pipeline;
 using Scep.Protocol.Server;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Client.Tests.Pipeline;
+namespace Scep.Cli.Tests.Pipeline;
 
 /// <summary>
 /// The scep command line against the real pipeline in process (its HTTP through <see cref="PipelineHttpHandler"/>, its
@@ -17,7 +19,7 @@ namespace Scep.Protocol.Client.Tests.Pipeline;
 /// </summary>
 /// <remarks>
 /// Refresh the snapshot after an intended change of the check or of the pipeline:
-/// <c>SCEP_UPDATE_SNAPSHOTS=1 dotnet test tests/Scep.Protocol.Client.Tests --filter Check_AgainstThePipeline</c>,
+/// <c>SCEP_UPDATE_SNAPSHOTS=1 dotnet test tests/Scep.Cli.Tests --filter Check_AgainstThePipeline</c>,
 /// then review and commit the diff of Interop/Snapshots/check-pipeline.txt.
 /// </remarks>
 public class PipelineCommandLineTests

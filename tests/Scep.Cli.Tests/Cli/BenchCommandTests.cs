@@ -5,10 +5,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Tasks;
-using Scep.Cli;
+using Scep.Protocol;
 using Scep.Protocol.Client.Tests.Fakes;
+using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Client.Tests.Cli;
+namespace Scep.Cli.Tests.Cli;
 
 /// <summary>
 /// <c>scep bench</c> against the fake server: what it counts and how it classifies failures. Never its speed: performance

@@ -3,10 +3,9 @@ using System.IO;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using Scep.Cli;
 using Scep.Protocol.Client.Tests.Fakes;
 
-namespace Scep.Protocol.Client.Tests.Cli;
+namespace Scep.Cli.Tests.Cli;
 
 public sealed record CliRun(int ExitCode, string Output, string Error);
 
@@ -40,26 +39,5 @@ public static class CliRunner
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             _invoker.SendAsync(request, cancellationToken);
-    }
-}
-
-/// <summary>A temporary directory for a test's output files.</summary>
-public sealed class TempDirectory : IDisposable
-{
-    public TempDirectory() => Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "scep-cli-test-" + Guid.NewGuid().ToString("N")[..12]);
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

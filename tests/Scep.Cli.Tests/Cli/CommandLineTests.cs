@@ -5,10 +5,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
+using Scep.Protocol;
 using Scep.Protocol.Client.Tests.Fakes;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Client.Tests.Cli;
+namespace Scep.Cli.Tests.Cli;
 
 public class CommandLineTests
 {

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Threading.Tasks;
 
-namespace Scep.Protocol.Client.Tests.Interop;
+namespace Scep.Cli.Tests.Interop;
 
 /// <summary>
 /// Compares command output with a committed snapshot in Interop/Snapshots. With <c>SCEP_UPDATE_SNAPSHOTS=1</c> the
@@ -27,12 +27,12 @@ public static class Snapshot
             "the output must be the committed {0} (actual output in {1}; refresh with SCEP_UPDATE_SNAPSHOTS=1 if the change is intended)", name, Path.GetFullPath(actualCopy));
     }
 
-    /// <summary>tests/Scep.Protocol.Client.Tests/Interop/Snapshots in the source tree, found upwards from the test binaries.</summary>
+    /// <summary>tests/Scep.Cli.Tests/Interop/Snapshots in the source tree, found upwards from the test binaries.</summary>
     private static string SourceDirectory()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            if (File.Exists(Path.Combine(directory.FullName, "Scep.Protocol.Client.Tests.csproj")))
+            if (File.Exists(Path.Combine(directory.FullName, "Scep.Cli.Tests.csproj")))
             {
                 return Directory.CreateDirectory(Path.Combine(directory.FullName, "Interop", "Snapshots")).FullName;
             }
