@@ -126,7 +126,7 @@ public class BodyLimitTests
     }
 
     [Test]
-    public async Task Post_EndpointLimit_IsTheLargestAliasLimit_AndEachAliasKeepsItsOwn()
+    public async Task Post_EachAliasKeepsItsOwnLimit_AlsoBeyondTheLargestOne()
     {
         await using var host = await ScepKestrelHost.StartAsync(configure: options =>
         {
@@ -143,7 +143,7 @@ public class BodyLimitTests
         var withinOthers = await host.SendAsync(HttpMethod.Post, "/scep/pkiclient.exe?operation=PKIOperation", new ByteArrayContent(new byte[8192]));
 
         (overTiny.Status, overTiny.Text).Should().Be((413, TooLarge(2048)), "the pipeline checks the alias's limit");
-        (overEndpoint.Status, overEndpoint.Text).Should().Be((413, TooLarge(8192)), "MapScep refuses beyond the largest alias limit before the alias is known");
+        (overEndpoint.Status, overEndpoint.Text).Should().Be((413, TooLarge(2048)), "one size check, the pipeline's, with the alias's limit (issue 16)");
         (withinOthers.Status, withinOthers.Text).Should().Be((400, NotAPkiMessage));
     }
 }
