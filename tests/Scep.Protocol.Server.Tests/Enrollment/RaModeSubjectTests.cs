@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Enrollment;
 
 /// <summary>RA mode takes the subject from the request: it must reach the certificate exactly as the device sent it.</summary>
 public class RaModeSubjectTests

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using Microsoft.Extensions.Configuration;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Hosting;
 
 /// <summary>Aliases bound from configuration (appsettings.json, <c>Scep:Aliases:{name}</c>) get exactly what is configured.</summary>
 public class ConfigurationBindingTests

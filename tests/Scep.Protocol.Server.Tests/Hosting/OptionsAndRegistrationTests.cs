@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Scep.Protocol.Server.InMemory;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Hosting;
 
 /// <summary>Issue point 1: options are validated at start-up with messages that name the setting; registration is forgiving.</summary>
 public class OptionsAndRegistrationTests

@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Challenges;
 
 /// <summary>Issue point 2: CA mode as EJBCA — CN is the username, challengePassword the one-time enrollment code.</summary>
 public class CaModeTests

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Operations;
 
 /// <summary>Issue point 5: GetCert (21), GetCRL (22), GetNextCACert, and enrollment against the next CA during a rollover.</summary>
 public class GetCertGetCrlAndRolloverTests

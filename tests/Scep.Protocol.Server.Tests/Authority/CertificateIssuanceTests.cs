@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Authority;
 
 /// <summary>
 /// <see cref="CertificateRequestExtensions.CreateEncoded"/> must be <see cref="CertificateRequest.Create(X500DistinguishedName, X509SignatureGenerator, DateTimeOffset, DateTimeOffset, byte[])"/>

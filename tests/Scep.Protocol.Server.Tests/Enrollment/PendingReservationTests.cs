@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Enrollment;
 
 /// <summary>
 /// A request that awaits approval holds its end entity's one-time code for as long as it is pending: the

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Enrollment;
 
 /// <summary>Issue point 6: renewal by RenewalReq, UpdateReq and PKCSReq signed with the old certificate (RFC 8894 §2.5; reference §7.1).</summary>
 public class RenewalTests

@@ -2,7 +2,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Operations;
 
 /// <summary>Issue point 10: a PKCSReq's CSR key must be its signer's key (RFC 8894 §2.3), unless the alias is an RA proxy.</summary>
 public class KeyMatchTests

@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Quirks;
 
 /// <summary>
 /// Issue point 11: one test per device of EJBCA's tested-devices list, sending what the device sends (as the

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.InMemory;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Enrollment;
 
 /// <summary>
 /// A server that stops in the middle of an enrollment (a crash, SIGKILL) leaves its transaction and end entity

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Refusals;
 
 /// <summary>
 /// Issue point 7: every failure the protocol can express is a signed FAILURE with the right failInfo in an

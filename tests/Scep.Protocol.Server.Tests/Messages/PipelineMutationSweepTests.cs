@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Messages;
 
 /// <summary>
 /// Issue 7: tens of thousands of mutations of valid requests of every type, through the whole pipeline

@@ -2,7 +2,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Operations;
 
 /// <summary>Issue point 4: pending, CertPoll (GetCertInitial), and re-sent requests treated as polls.</summary>
 public class PendingAndPollingTests

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Diagnostics;
 
 /// <summary>Issue point 12: what the pipeline logs (and never logs), and its metrics on the meter <c>Scep.Protocol.Server</c>.</summary>
 public class LoggingAndMetricsTests

@@ -3,7 +3,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Enrollment;
 
 /// <summary>
 /// Issue 7, replay (reference §10.1 step 9, §13 #14): the same pkiMessage never issues twice, and a re-send after a

@@ -3,7 +3,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.InMemory;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.InMemory;
 
 /// <summary>
 /// How often an enrollment goes to the end entity store: each call is a database round trip in a real host. Counted,

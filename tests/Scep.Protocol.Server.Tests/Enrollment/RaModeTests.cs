@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Enrollment;
 
 /// <summary>Issue point 3: RA mode creates or updates the entity from the request; a pluggable validator checks the challenge.</summary>
 public class RaModeTests

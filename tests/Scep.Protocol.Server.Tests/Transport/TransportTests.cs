@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Transport;
 
 /// <summary>Issue point 8: GET encodings real clients send, operation names, methods, and capabilities (reference §2, §3.1).</summary>
 public class TransportTests

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Aliases;
 
 /// <summary>Issue point 1: several aliases at once, each option observable in what the server does.</summary>
 public class AliasTests

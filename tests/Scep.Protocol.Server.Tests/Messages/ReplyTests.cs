@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using Scep.Protocol.Server.Tests.Infrastructure;
 using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.Protocol.Server.Tests;
+namespace Scep.Protocol.Server.Tests.Messages;
 
 /// <summary>Issue point 9: how replies are encrypted and signed, separate RA certificates, and chain/root inclusion.</summary>
 public class ReplyTests
