@@ -11,6 +11,7 @@ import sys
 
 out, n, concurrency, linear = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4].split()
 NAMES = {"sqlite": "ours, SQLite", "memory": "ours, in memory", "micromdm": "micromdm scepserver"}
+ORDER = ("sqlite-base", "sqlite", "memory-base", "memory", "micromdm")
 
 
 def read(path, default=None):
@@ -34,7 +35,10 @@ def fmt(value, digits=1):
 
 
 machine = dict(line.split("=", 1) for line in (read(os.path.join(out, "machine.txt"), "") or "").splitlines() if "=" in line)
-servers = [s for s in ("sqlite", "memory", "micromdm") if os.path.isdir(os.path.join(out, s))]
+servers = [s for s in ORDER if os.path.isdir(os.path.join(out, s))]
+baseline = read(os.path.join(out, "baseline.txt"))
+for s in ("sqlite", "memory"):
+    NAMES[s + "-base"] = f"{NAMES[s]}, baseline {baseline}"
 runs = {s: {c: load(os.path.join(out, s, f"c{c}.json")) for c in concurrency} for s in servers}
 
 print("# scep bench: ours next to micromdm's scepserver\n")
@@ -129,3 +133,18 @@ if linear and len(linear) == 2 and "sqlite" in servers:
               f"{small['duplicateSerials'] + large['duplicateSerials']} duplicates). Memory: peak RSS {fmt(small['serverSampledPeakKiB'] / 1024)} "
               f"and {fmt(large['serverSampledPeakKiB'] / 1024)} MiB, after the runs {fmt(int(after[0]) / 1024 if after[0] else None)} and "
               f"{fmt(int(after[1]) / 1024 if after[1] else None)} MiB.")
+
+if any(s.endswith("-base") for s in servers):
+    print(f"\n## A/B against the baseline {baseline}\n")
+    print("| Store | Clients | Server CPU ms/enrollment, baseline | this tree | ratio | Verified/s, baseline | this tree |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for s in ("sqlite", "memory"):
+        if s not in servers or s + "-base" not in servers:
+            continue
+        for c in concurrency:
+            a, b = runs[s + "-base"][c], runs[s][c]
+            if not a or not b:
+                continue
+            ratio = b["serverCpuMsPerEnrollment"] / a["serverCpuMsPerEnrollment"]
+            print(f"| {NAMES[s]} | {c} | {fmt(a['serverCpuMsPerEnrollment'], 2)} | {fmt(b['serverCpuMsPerEnrollment'], 2)} | {ratio:.3f} | "
+                  f"{fmt(a['verifiedPerSecond'])} | {fmt(b['verifiedPerSecond'])} |")

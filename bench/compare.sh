@@ -22,7 +22,10 @@
 #                          the JIT time of every measured run is recorded beside it and printed with the table
 #   LINEAR="1000 10000"    the two runs of the linearity check (our SQLite host, concurrency LINEAR_C=4); "" skips it
 #   CODEC_BENCH=1          run the BenchmarkDotNet codec benchmark (bench/Scep.Benchmarks, short job); 0 skips it
-#   SERVERS="sqlite memory micromdm"
+#   SERVERS="sqlite memory micromdm"   (sqlite-base and memory-base: the same hosts built from BASELINE)
+#   BASELINE=REV           also build the sample host at git revision REV (git archive, beside the run) for the
+#                          servers sqlite-base and memory-base: an A/B of two versions in one run, e.g.
+#                          BASELINE=HEAD~3 SERVERS="sqlite-base sqlite memory-base memory" LINEAR= bench/compare.sh
 #   KEY_POOL=~/.cache/scep-bench/keys   device keys kept between runs (the first run generates them: minutes)
 #   OUT=/tmp/scep-compare.XXXXXX
 set -euo pipefail
@@ -38,6 +41,7 @@ LINEAR=${LINEAR-1000 10000}
 LINEAR_C=${LINEAR_C:-4}
 CODEC_BENCH=${CODEC_BENCH:-1}
 SERVERS=${SERVERS:-sqlite memory micromdm}
+BASELINE=${BASELINE:-}
 KEY_POOL=${KEY_POOL:-${XDG_CACHE_HOME:-$HOME/.cache}/scep-bench/keys}
 CHALLENGE=bench-$RANDOM$RANDOM
 OUT=${OUT:-$(mktemp -d /tmp/scep-compare.XXXXXX)}
@@ -112,6 +116,16 @@ dotnet publish -c Release "$ROOT/samples/Scep.SampleHost" -o "$OUT/build/host" >
 # first call instead, it spends that before the clock starts. This changes only the load tool, never a server.
 SCEP=(env DOTNET_TieredCompilation=0 dotnet "$OUT/build/cli/scep.dll")
 HOST_DLL=$OUT/build/host/Scep.SampleHost.dll
+if [[ " $SERVERS " == *-base* ]]; then
+  [[ -n $BASELINE ]] || die "the servers sqlite-base and memory-base need BASELINE=<git revision>"
+  rev=$(git -C "$ROOT" rev-parse --short "$BASELINE") || die "unknown revision $BASELINE"
+  log "building the baseline host at $rev into $OUT/build/host-base"
+  mkdir -p "$OUT/baseline-src"
+  git -C "$ROOT" archive "$rev" | tar -x -C "$OUT/baseline-src"
+  dotnet publish -c Release "$OUT/baseline-src/samples/Scep.SampleHost" -o "$OUT/build/host-base" >"$OUT/build-host-base.log" 2>&1 \
+    || die "baseline publish failed, see $OUT/build-host-base.log"
+  echo "$rev" >"$OUT/baseline.txt"
+fi
 
 # --- the machine and the RSA references ---------------------------------------------------------------------
 log "machine and openssl speed rsa2048"
@@ -135,19 +149,20 @@ fi
 
 # --- servers -----------------------------------------------------------------------------------------------
 SERVER_PID= RELAYS=() URL= STARTUP_MS=
-start_ours() {  # start_ours NAME STORE
-  local name=$1 store=$2 port data t0
+start_ours() {  # start_ours NAME STORE [HOST_DIR]
+  local name=$1 store=$2 dir=${3:-$OUT/build/host} port data t0 dll
+  dll=$dir/Scep.SampleHost.dll
   port=$(free_port)
   data=$OUT/$name/data
   mkdir -p "$data"
   # The CA (RSA 2048) is made by an admin command before the clock: the start-up time is that of a server whose
   # data folder exists. Admin commands read the configuration from the working directory and the environment.
   if [[ ! -f $data/ca.p12 ]]; then
-    (cd "$OUT/build/host" && SampleHost__DataDirectory=$data SampleHost__CaKeySize=2048 SampleHost__CaPassphrase=bench \
-      SampleHost__Store=$store dotnet "$HOST_DLL" show-ca) >"$OUT/$name/ca.txt" 2>&1 || die "could not create the CA, see $OUT/$name/ca.txt"
+    (cd "$dir" && SampleHost__DataDirectory=$data SampleHost__CaKeySize=2048 SampleHost__CaPassphrase=bench \
+      SampleHost__Store=$store dotnet "$dll" show-ca) >"$OUT/$name/ca.txt" 2>&1 || die "could not create the CA, see $OUT/$name/ca.txt"
   fi
   t0=$(now_ms)
-  setsid dotnet "$HOST_DLL" --contentRoot "$OUT/build/host" --urls "http://127.0.0.1:$port" \
+  setsid dotnet "$dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" \
     --SampleHost:DataDirectory="$data" --SampleHost:CaKeySize=2048 --SampleHost:CaPassphrase=bench \
     --SampleHost:Store="$store" \
     --Scep:Aliases:bench:Mode=Ra --Scep:Aliases:bench:RaChallenge="$CHALLENGE" \
@@ -220,6 +235,8 @@ for name in $SERVERS; do
   case $name in
     sqlite) start_ours sqlite Database ;;
     memory) start_ours memory InMemory ;;
+    sqlite-base) start_ours sqlite-base Database "$OUT/build/host-base" ;;
+    memory-base) start_ours memory-base InMemory "$OUT/build/host-base" ;;
     micromdm) start_micromdm ;;
     *) die "unknown server $name" ;;
   esac
