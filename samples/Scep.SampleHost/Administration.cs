@@ -6,6 +6,9 @@ using System.Threading.Tasks;
 using Scep.Protocol;
 using Scep.Protocol.Server;
 using Scep.SampleHost.Storage;
+using IssuedCertificateRecord = Scep.SampleHost.Storage.IssuedCertificateRecord;
+using RevocationResult = Scep.SampleHost.Storage.RevocationResult;
+using StoredCrl = Scep.SampleHost.Storage.StoredCrl;
 
 namespace Scep.SampleHost;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Scep.Protocol;
 using Scep.Protocol.Server;
 using Scep.SampleHost.Storage;
+using IssuedCertificateRecord = Scep.SampleHost.Storage.IssuedCertificateRecord;
 
 namespace Scep.SampleHost;
 

@@ -36,6 +36,21 @@ public sealed class ScepCaCredentials
     /// <summary>Earlier CA certificates (before a rollover) whose issued certificates may still renew.</summary>
     public IReadOnlyList<X509Certificate2> PreviousCaCertificates { get; init; } = [];
 
+    /// <summary>
+    /// The private key of <see cref="CaCertificate"/> (RSA or ECDsa), when certificates are issued in this process
+    /// (<see cref="IssuingAuthority"/>); null when another system issues (an upstream CA, an RA that forwards).
+    /// </summary>
+    public AsymmetricAlgorithm? CaKey { get; init; }
+
+    /// <summary>The identifier stores record a CA's certificates by: SHA-256 of its certificate, upper-case hex.</summary>
+    /// <param name="caCertificate">A CA certificate.</param>
+    /// <returns>The identifier.</returns>
+    public static string IdOf(X509Certificate2 caCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(caCertificate);
+        return caCertificate.GetCertHashString(HashAlgorithmName.SHA256);
+    }
+
     /// <summary>Credentials where the CA certificate and its RSA key do everything (CA mode without an RA).</summary>
     /// <param name="caCertificate">The CA certificate; give it keyUsage digitalSignature and keyEncipherment too.</param>
     /// <param name="caKey">Its RSA key.</param>
@@ -53,6 +68,7 @@ public sealed class ScepCaCredentials
             DecryptionKey = caKey,
             SigningCertificate = caCertificate,
             SigningKey = caKey,
+            CaKey = caKey,
         };
     }
 }

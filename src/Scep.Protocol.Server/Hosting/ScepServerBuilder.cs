@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Scep.Protocol.Server.InMemory;
 
 namespace Scep.Protocol.Server;
@@ -126,6 +127,42 @@ public sealed class ScepServerBuilder
     /// <returns>This builder.</returns>
     public ScepServerBuilder AddChallengeValidator(Func<ChallengeValidationContext, CancellationToken, ValueTask<bool>> validate) =>
         AddChallengeValidator(ChallengeValidators.FromPredicate(validate));
+
+    /// <summary>
+    /// Registers <see cref="IssuingAuthority"/> as the certificate authority and CRL source: it issues with the
+    /// <see cref="ScepCaCredentials.CaKey"/> of the credentials and keeps what it issues in the registered
+    /// <see cref="ICertificateStore"/> (in memory unless a store package registers one).
+    /// </summary>
+    /// <param name="configure">Profiles, approval aliases, CRL validity; null for the defaults.</param>
+    /// <returns>This builder.</returns>
+    public ScepServerBuilder AddIssuingAuthority(Action<IssuingAuthorityOptions>? configure = null)
+    {
+        var options = Services.AddOptions<IssuingAuthorityOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.ApprovalAliases is not null, "IssuingAuthorityOptions.ApprovalAliases is null.").ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IssuingAuthorityOptions>, IssuingAuthorityOptionsValidator>());
+        Services.TryAddSingleton<ICertificateStore, InMemoryCertificateStore>();
+        Services.TryAddSingleton(sp => new IssuingAuthority(
+            sp.GetRequiredService<IScepCredentialProvider>(),
+            sp.GetRequiredService<ICertificateStore>(),
+            sp.GetRequiredService<IOptions<IssuingAuthorityOptions>>(),
+            sp.GetRequiredService<IOptions<ScepServerOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<EnrollmentObservers>()));
+        Services.Replace(ServiceDescriptor.Singleton<IEnrollmentAuthority>(sp => sp.GetRequiredService<IssuingAuthority>()));
+        Services.Replace(ServiceDescriptor.Singleton<ICrlSource>(sp => sp.GetRequiredService<IssuingAuthority>()));
+        return this;
+    }
+
+    /// <summary>Registers the store of issued certificates, revocations, CRLs and approvals (<see cref="AddIssuingAuthority"/> keeps them in memory otherwise).</summary>
+    /// <typeparam name="T">The implementation, created once.</typeparam>
+    /// <returns>This builder.</returns>
+    public ScepServerBuilder AddCertificateStore<T>()
+        where T : class, ICertificateStore => Register<ICertificateStore, T>();
 
     /// <summary>Adds an enrollment observer (several may be added; adding the same type twice adds it once).</summary>
     /// <typeparam name="T">The implementation, created once.</typeparam>

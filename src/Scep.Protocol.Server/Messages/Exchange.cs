@@ -56,7 +56,7 @@ internal sealed class Exchange(AliasRuntime alias, ScepCaCredentials credentials
     /// <param name="issuer">The CA that issued it, when known; otherwise found from the certificate.</param>
     public OperationResult Issued(ReadOnlyMemory<byte> certificate, ScepCaCredentials? issuer = null)
     {
-        issuer ??= CertificateIssuer.Of(certificate, Credentials);
+        issuer ??= CaCertificateLookup.IssuerOfCertificate(certificate, Credentials);
         return Success([certificate, .. Alias.ReplyExtras(issuer.CaCertificate, issuer.Chain).Select(c => c.RawDataMemory)]);
     }
 

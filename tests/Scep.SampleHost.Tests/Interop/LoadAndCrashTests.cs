@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Scep.Protocol.Server;
 using Scep.Protocol.Tests.Infrastructure;
 using Scep.SampleHost.Storage;
+using IssuedCertificateRecord = Scep.SampleHost.Storage.IssuedCertificateRecord;
 using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.SampleHost.Tests.Interop;
