@@ -223,15 +223,17 @@ public class EnrollmentObserverTests
     {
         var hanging = new HangingObserver();
         using var server = ServerHarness.Create(
-            o => o.ObserverTimeout = TimeSpan.FromSeconds(2),
+            o => o.ObserverTimeout = TimeSpan.FromMinutes(5),
             b => b.AddEnrollmentObserver(hanging).AddEnrollmentObserver<RecordingObserver>());
         var client = server.NewClient("CN=device-1", "ra-secret");
         var request = client.PkcsReq();
 
         var handling = server.Handler.HandleAsync(
             new ScepHttpRequest { Method = "POST", Alias = "ra", QueryString = "operation=PKIOperation", Body = request.RawData }, CancellationToken.None).AsTask();
+        // The 60 s waits are guards only: with the fake clock everything completes at once; a timeout that ran on the
+        // wall clock instead of the TimeProvider would not fire within them (ObserverTimeout is 5 minutes).
         var token = await hanging.Entered.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        server.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1));
+        server.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromMilliseconds(1));
         var completedBeforeTimeout = handling.IsCompleted;
         server.Advance(TimeSpan.FromMilliseconds(1));
         var response = await handling.WaitAsync(TimeSpan.FromSeconds(60));
@@ -244,7 +246,7 @@ public class EnrollmentObserverTests
         timedOut.Level.Should().Be(LogLevel.Warning);
         State(timedOut, "Observer").Should().Be(nameof(HangingObserver));
         State(timedOut, "Kind").Should().Be("Issued");
-        State(timedOut, "TimeoutMs").Should().Be("2000");
+        State(timedOut, "TimeoutMs").Should().Be("300000");
     }
 
     [Test]
