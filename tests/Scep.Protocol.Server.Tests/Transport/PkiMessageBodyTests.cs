@@ -165,6 +165,22 @@ public class PkiMessageBodyTests
     }
 
     [Test]
+    public async Task Post_NegativeBodyLength_MeansUnknown_AndTheStreamIsStillRead()
+    {
+        // HttpListenerRequest.ContentLength64 (and other hosts' content lengths) are -1 when the body is chunked.
+        var (request, client, csr) = PkcsReq();
+        using var server = ServerHarness.Create();
+        var stream = new TestBodyStream(request.RawData.ToArray());
+
+        var response = await server.Handler.HandleAsync(
+            new ScepHttpRequest { Method = "POST", Alias = "ra", QueryString = "operation=PKIOperation", BodyStream = stream, BodyLength = -1 },
+            CancellationToken.None);
+
+        IssuedFrom(server.ReplyFrom(response, request), client, csr).Subject.Should().Be("CN=device-1");
+        stream.BytesRead.Should().Be(request.RawData.Length);
+    }
+
+    [Test]
     public async Task Post_StreamDeliveringOneBytePerRead_GetsTheSameAnswerAsTheSameBytesInMemory()
     {
         var (request, client, csr) = PkcsReq();
