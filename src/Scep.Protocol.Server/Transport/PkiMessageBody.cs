@@ -41,14 +41,16 @@ internal sealed class PkiMessageBody : IDisposable
             return request.Body.Length > limit ? (null, TooLarge(limit)) : (new PkiMessageBody(request.Body, null), null);
         }
 
-        if (request.BodyLength > limit)
+        // A negative length is no declared length (HttpListener reports -1 for a chunked body).
+        var declared = request.BodyLength >= 0 ? request.BodyLength : null;
+        if (declared > limit)
         {
             return (null, TooLarge(limit));
         }
 
         // One byte more than the limit tells a body that is too large from one that fills the limit exactly.
         var capacity = limit + 1;
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min((request.BodyLength ?? 16 * 1024) + 1, capacity));
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min((declared ?? 16 * 1024) + 1, capacity));
         var length = 0;
         try
         {

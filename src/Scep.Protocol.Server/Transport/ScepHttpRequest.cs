@@ -31,6 +31,6 @@ public sealed class ScepHttpRequest
     /// </summary>
     public Stream? BodyStream { get; init; }
 
-    /// <summary>The declared length of <see cref="BodyStream"/> (Content-Length), when known: a larger one is refused before anything is read.</summary>
+    /// <summary>The declared length of <see cref="BodyStream"/> (Content-Length), when known: a larger one is refused before anything is read. Null or negative: unknown.</summary>
     public long? BodyLength { get; init; }
 }
