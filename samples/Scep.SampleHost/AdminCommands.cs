@@ -38,7 +38,7 @@ public static class AdminCommands
 
     /// <summary>A first argument that is neither a command nor a server setting (<c>--key value</c>, <c>key=value</c>), or null.</summary>
     public static string? UnknownCommand(string[] args) =>
-        args.Length > 0 && !IsCommand(args) && !IsHelp(args) && args[0][0] is not ('-' or '/') && !args[0].Contains('=', StringComparison.Ordinal)
+        args.Length > 0 && args[0].Length > 0 && !IsCommand(args) && !IsHelp(args) && args[0][0] is not ('-' or '/') && !args[0].Contains('=', StringComparison.Ordinal)
             ? args[0]
             : null;
 
