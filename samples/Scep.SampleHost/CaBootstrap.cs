@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
@@ -33,13 +34,13 @@ public sealed class CaBootstrap
     /// <param name="created">Whether this call created the CA.</param>
     public CaKey LoadOrCreate(TimeProvider time, out bool created)
     {
-        Directory.CreateDirectory(DataDirectory);
+        CreateDataDirectory();
         var passphrase = Passphrase(createIfMissing: true);
         created = false;
         if (!File.Exists(CaPath))
         {
             using var ca = CreateCa(_options.CaSubject, time.GetUtcNow());
-            created = TryWritePkcs12(CaPath, ca, passphrase);
+            created = TryWritePkcs12(CaPath, ca, passphrase.Value);
         }
 
         return Load(CaPath, passphrase);
@@ -56,7 +57,7 @@ public sealed class CaBootstrap
         var passphrase = Passphrase(createIfMissing: false);
         using (var next = CreateCa(_options.CaSubject, time.GetUtcNow()))
         {
-            if (!TryWritePkcs12(NextCaPath, next, passphrase))
+            if (!TryWritePkcs12(NextCaPath, next, passphrase.Value))
             {
                 return null;
             }
@@ -113,25 +114,78 @@ public sealed class CaBootstrap
         }
     }
 
-    private static CaKey Load(string path, string passphrase)
+    /// <summary>Loads a CA file; what keeps it from loading (the file, the passphrase) is named in a <see cref="SampleHostConfigurationException"/>.</summary>
+    private static CaKey Load(string path, Secret passphrase)
     {
-        using var withKey = X509CertificateLoader.LoadPkcs12FromFile(path, passphrase, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
-        var key = withKey.GetRSAPrivateKey() ?? throw new InvalidOperationException($"{path} holds no RSA private key.");
-        return new CaKey(X509CertificateLoader.LoadCertificate(withKey.RawData), key);
+        byte[] pfx;
+        try
+        {
+            pfx = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleHostConfigurationException($"The CA file {path} cannot be read: {e.Message}", e);
+        }
+
+        X509Certificate2 withKey;
+        try
+        {
+            withKey = X509CertificateLoader.LoadPkcs12(pfx, passphrase.Value, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+        }
+        catch (CryptographicException e)
+        {
+            throw new SampleHostConfigurationException(WhyNotLoaded(path, pfx, passphrase, e), e);
+        }
+
+        using (withKey)
+        {
+            var key = withKey.GetRSAPrivateKey() ?? throw new SampleHostConfigurationException($"The CA file {path} holds no RSA private key.");
+            return new CaKey(X509CertificateLoader.LoadCertificate(withKey.RawData), key);
+        }
+    }
+
+    /// <summary>Tells a file that is no PKCS#12 from a passphrase that does not open it (its MAC does not verify).</summary>
+    private static string WhyNotLoaded(string path, byte[] pfx, Secret passphrase, CryptographicException exception)
+    {
+        Pkcs12Info info;
+        try
+        {
+            info = Pkcs12Info.Decode(pfx, out _, skipCopy: true);
+        }
+        catch (CryptographicException)
+        {
+            return $"The CA file {path} is not a PKCS#12 file: restore it from a backup, or move it away to have a new CA created in SampleHost:DataDirectory.";
+        }
+
+        return info.IntegrityMode == Pkcs12IntegrityMode.Password && !info.VerifyMac(passphrase.Value)
+            ? $"The CA file {path} does not open with the passphrase of {passphrase.Source}: set the right one (SampleHost:CaPassphrase or {PassphraseVariable})."
+            : $"The CA file {path} cannot be loaded: {exception.Message}";
+    }
+
+    private void CreateDataDirectory()
+    {
+        try
+        {
+            Directory.CreateDirectory(DataDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleHostConfigurationException($"The data folder {DataDirectory} (SampleHost:DataDirectory) cannot be created: {e.Message}", e);
+        }
     }
 
     /// <summary>The passphrase: configuration, else the environment variable, else the generated file (created once).</summary>
-    private string Passphrase(bool createIfMissing)
+    private Secret Passphrase(bool createIfMissing)
     {
         if (!string.IsNullOrEmpty(_options.CaPassphrase))
         {
-            return _options.CaPassphrase;
+            return new Secret(_options.CaPassphrase, "SampleHost:CaPassphrase");
         }
 
         var fromEnvironment = Environment.GetEnvironmentVariable(PassphraseVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
         {
-            return fromEnvironment;
+            return new Secret(fromEnvironment, PassphraseVariable);
         }
 
         var file = Path.Combine(DataDirectory, PassphraseFileName);
@@ -139,13 +193,19 @@ public sealed class CaBootstrap
         {
             if (!createIfMissing || File.Exists(CaPath))
             {
-                throw new InvalidOperationException($"The CA passphrase is not set: configure SampleHost:CaPassphrase or {PassphraseVariable}.");
+                throw new SampleHostConfigurationException($"The CA passphrase is not set: {CaPath} exists, {file} does not; configure SampleHost:CaPassphrase or {PassphraseVariable}.");
             }
 
             TryCreateFile(file, System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
         }
 
-        return File.ReadAllText(file).Trim();
+        return new Secret(File.ReadAllText(file).Trim(), file);
+    }
+
+    /// <summary>A passphrase and where it came from (the setting or file named in messages; the value never is).</summary>
+    private sealed record Secret(string Value, string Source)
+    {
+        public override string ToString() => Source;
     }
 }
 

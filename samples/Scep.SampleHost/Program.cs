@@ -1,86 +1,41 @@
 using System;
-using System.Threading;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.HttpLogging;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Scep.Protocol.AspNetCore;
+using System.Reflection;
 using Scep.SampleHost;
-using Scep.SampleHost.Storage;
 
-// `dotnet run --project samples/Scep.SampleHost -- <command>`: an admin command on the same data folder and database.
+// `Scep.SampleHost --help` (or `dotnet run --project samples/Scep.SampleHost -- --help`): the usage of the server and
+// of every admin command. `... -- <command>`: an admin command on the same data folder and database.
+if (AdminCommands.IsHelp(args))
+{
+    await Console.Out.WriteLineAsync(AdminCommands.Usage);
+    return 0;
+}
+
 if (AdminCommands.IsCommand(args))
 {
     return await AdminCommands.RunAsync(args, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSampleHostScep(builder.Configuration);
-builder.Services.AddHttpLogging(options =>
+if (AdminCommands.UnknownCommand(args) is { } unknown)
 {
-    // Never the query: a GET PKIOperation carries the whole pkiMessage there.
-    options.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
-    options.CombineLogs = true;
-});
-
-var app = builder.Build();
-await app.Services.InitializeSampleHostAsync(CancellationToken.None);
-var hostOptions = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
-var cas = app.Services.GetRequiredService<CaKeyRing>();
-var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Scep.SampleHost");
-StartupLog.DataFolder(logger, app.Services.GetRequiredService<CaBootstrap>().DataDirectory, cas.CreatedCa ? "created" : "loaded", cas.Current.Certificate.Subject, cas.Current.Id);
-if (hostOptions.Store == SampleHostStore.InMemory)
-{
-    StartupLog.InMemoryStore(logger);
-}
-else
-{
-    var database = app.Services.GetRequiredService<ScepDatabase>();
-    StartupLog.Database(logger, database.ProviderName, database.Location);
+    await Console.Error.WriteLineAsync($"Scep.SampleHost: '{unknown}' is not a command (Scep.SampleHost --help lists them; server settings are --Key value or Key=value).");
+    return 2;
 }
 
-if (hostOptions.RequestLogging)
+// The server. What keeps it from starting (a setting, the CA file, the address, the database) is one line on
+// standard error and exit code 1, never a stack trace; unless a test host (WebApplicationFactory) runs this entry
+// point in its own process, where the exception goes to the test.
+try
 {
-    app.UseHttpLogging();
+    await SampleHostServer.RunAsync(args);
+    return 0;
 }
-
-app.MapHealthChecks("/health");
-if (hostOptions.Metrics)
+catch (Exception e) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly && StartupFailure.Describe(e) is { } line)
 {
-    var metrics = app.Services.GetRequiredService<PrometheusMetrics>();
-    // A plain RequestDelegate: a delegate with parameters or a result is compiled by the minimal API's request
-    // delegate factory when the first request of any path builds the endpoints (about 30 ms of that request here).
-    app.MapGet("/metrics", context =>
-    {
-        context.Response.ContentType = PrometheusMetrics.ContentType;
-        return context.Response.WriteAsync(metrics.Render(), context.RequestAborted);
-    });
+    await Console.Error.WriteLineAsync(line);
+    return 1;
 }
-
-app.MapScep("/scep/pkiclient.exe", "scep");
-app.MapScep("/cgi-bin/pkiclient.exe", "scep"); // RFC 8894 §4.1's default path, which clients use when given only a host
-app.MapScep("/scep/{alias}/pkiclient.exe");
-app.MapScep("/ejbca/publicweb/apply/scep/pkiclient.exe", "scep");
-app.MapScep("/ejbca/publicweb/apply/scep/{alias}/pkiclient.exe");
-await app.RunAsync();
-return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
 public partial class Program
 {
-}
-
-/// <summary>What the host says when it starts (never a passphrase or code).</summary>
-internal static partial class StartupLog
-{
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Data folder {DataDirectory}: CA {CaState}, {Subject}, SHA-256 {Fingerprint}")]
-    public static partial void DataFolder(ILogger logger, string dataDirectory, string caState, string subject, string fingerprint);
-
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Database: {Provider} at {Location}")]
-    public static partial void Database(ILogger logger, string provider, string location);
-
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Store: in memory (SampleHost:Store=InMemory): end entities, transactions and issued certificates are lost at exit, and admin commands cannot reach them")]
-    public static partial void InMemoryStore(ILogger logger);
 }

@@ -58,7 +58,10 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the host on <paramref name="dataDirectory"/> and waits until <c>/health</c> answers.</summary>
-    public static async Task<HostProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="dataDirectory">Its data folder.</param>
+    /// <param name="settings">More environment variables.</param>
+    /// <param name="workingDirectory">Where it runs; by default its build folder, which holds its appsettings.json.</param>
+    public static async Task<HostProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null)
     {
         var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
@@ -69,7 +72,7 @@ public sealed class HostProcess : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
-            var host = Start(environment, port, dataDirectory);
+            var host = Start(environment, port, dataDirectory, workingDirectory);
             if (await host.WaitUntilHealthyAsync())
             {
                 return host;
@@ -87,10 +90,17 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Runs an admin command of the same build on the same data folder and configuration.</summary>
     public Task<ExternalPeer.Result> AdminAsync(params string[] arguments) => RunAdminAsync(Environment, arguments);
 
-    public static async Task<ExternalPeer.Result> RunAdminAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Task<ExternalPeer.Result> RunAdminAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunToExitAsync(environment, arguments);
+
+    /// <summary>
+    /// Runs the host (this build, or the <paramref name="dll"/> of a copy of it) with <paramref name="arguments"/> until it
+    /// exits, within 60 seconds: an admin command, <c>--help</c>, or a server that cannot start.
+    /// </summary>
+    public static async Task<ExternalPeer.Result> RunToExitAsync(IReadOnlyDictionary<string, string> environment, string[] arguments, string? workingDirectory = null, string? dll = null)
     {
-        var info = Info(environment);
-        info.ArgumentList.Add(Dll);
+        var info = Info(environment, workingDirectory);
+        info.ArgumentList.Add(dll ?? Dll);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -107,7 +117,7 @@ public sealed class HostProcess : IAsyncDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"admin command {string.Join(' ', arguments)} did not finish");
+            throw new TimeoutException($"Scep.SampleHost {string.Join(' ', arguments)} did not finish");
         }
 
         return new ExternalPeer.Result(process.ExitCode, await stdout, await stderr);
@@ -157,9 +167,9 @@ public sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static HostProcess Start(Dictionary<string, string> environment, int port, string dataDirectory)
+    private static HostProcess Start(Dictionary<string, string> environment, int port, string dataDirectory, string? workingDirectory)
     {
-        var info = Info(environment);
+        var info = Info(environment, workingDirectory);
         info.ArgumentList.Add(Dll);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add($"http://127.0.0.1:{port}");
@@ -173,14 +183,14 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    private static ProcessStartInfo Info(IReadOnlyDictionary<string, string> environment)
+    private static ProcessStartInfo Info(IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Directory, // appsettings.json is found in the working directory, as with dotnet run
+            WorkingDirectory = workingDirectory ?? Directory, // appsettings.json is found in the working directory, as with dotnet run
         };
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment.Remove("SCEP_CA_PASSPHRASE");

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Scep.SampleHost.Admin;
+
+/// <summary><c>add-entity</c>: registers (or resets) an end entity for CA-mode enrollment.</summary>
+internal sealed class AddEntityCommand : AdminCommand
+{
+    private readonly Option<string> _username;
+    private readonly Option<string> _password;
+    private readonly Option<string?> _dn;
+    private readonly Option<string?> _alias;
+
+    public AddEntityCommand()
+        : base("add-entity", "register an end entity for CA mode (the password is its one-time enrollment code, stored hashed); an existing one is reset to NEW")
+    {
+        _username = AddRequiredOption("--username", "U", "The username: the CN the device's request carries");
+        _password = AddRequiredOption("--password", "P", "Its one-time enrollment code, the request's challengePassword");
+        _dn = AddOption("--dn", "DN", "The subject of its certificate (default: the request's subject)");
+        _alias = AddOption("--alias", "A", "The only alias that accepts it (default: any CA-mode alias)");
+    }
+
+    public override async Task RunAsync(ParseResult parse, Administration admin, TextWriter output, CancellationToken cancellationToken)
+    {
+        var username = parse.GetValue(_username)!;
+        var dn = parse.GetValue(_dn);
+        var alias = parse.GetValue(_alias);
+        var created = await admin.AddEntityAsync(username, parse.GetValue(_password)!, dn, alias, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync($"{(created ? "Added" : "Reset")} end entity '{username}' (status NEW{(dn is null ? string.Empty : ", DN " + dn)}{(alias is null ? ", any alias" : ", alias " + alias)}). Enroll with CN={username} and the password as challengePassword.").ConfigureAwait(false);
+    }
+}

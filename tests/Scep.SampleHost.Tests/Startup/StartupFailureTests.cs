@@ -1,0 +1,142 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+using Scep.Protocol.Tests.Infrastructure;
+using Scep.SampleHost.Tests.Infrastructure;
+
+namespace Scep.SampleHost.Tests.Startup;
+
+/// <summary>
+/// The built sample host, started as a process the way an operator starts it, with a setting, a file or an address
+/// that keeps it from starting: one line on standard error names the problem and the setting, exit code 1, no stack
+/// trace and no secret.
+/// </summary>
+[Parallelizable(ParallelScope.Children)]
+public class StartupFailureTests
+{
+    [Test]
+    public async Task AddressInUse_OneLineNamesTheAddressAndTheUrlsSetting()
+    {
+        using var directory = new TempDirectory("scep-startup-port-");
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}";
+
+        var run = await HostProcess.RunToExitAsync(Settings(directory.Sub("data")), ["--urls", url]);
+
+        ShouldFailInOneLine(run).Should().Contain(url).And.Contain("in use").And.Contain("--urls");
+    }
+
+    [TestCase("Scep__Aliases__ra__Mode", "Bogus", "Scep:Aliases:ra:Mode is 'Bogus', which is not one of Ca, Ra")]
+    [TestCase("Scep__Aliases__extra__Mode", "Ra", "Scep:Aliases:extra:Mode is Ra, which needs RaChallenge")]
+    [TestCase("Scep__Aliases__ra__RaChalenge", "x", "Scep:Aliases:ra:RaChalenge")]
+    [TestCase("Scep__Aliases__ra__MaxMessageSize", "big", "Scep:Aliases:ra:MaxMessageSize is 'big', which is not a whole number")]
+    [TestCase("SampleHost__Store", "Disk", "SampleHost:Store is 'Disk', which is not one of Database, InMemory")]
+    public async Task InvalidSetting_OneLineNamesTheSetting(string variable, string value, string expected)
+    {
+        using var directory = new TempDirectory("scep-startup-setting-");
+        var settings = Settings(directory.Sub("data"));
+        settings[variable] = value;
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        ShouldFailInOneLine(run).Should().Contain(expected);
+        Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
+    }
+
+    [Test]
+    public async Task CaFileThatIsNotPkcs12_OneLineNamesTheFile()
+    {
+        using var directory = new TempDirectory("scep-startup-ca-");
+        var data = directory.Sub("data");
+        await File.WriteAllBytesAsync(Path.Combine(data, "ca.p12"), [0x30, 0x03, 0x02, 0x01, 0x03, 0x00, 0xff]);
+        var settings = Settings(data);
+        settings["SampleHost__CaPassphrase"] = "right-passphrase";
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        ShouldFailInOneLine(run).Should().Contain(Path.Combine(data, "ca.p12")).And.Contain("not a PKCS#12 file")
+            .And.NotContain("right-passphrase");
+    }
+
+    [Test]
+    public async Task WrongPassphrase_OneLineNamesTheFileAndWhereThePassphraseCameFrom_NeverThePassphrase()
+    {
+        using var directory = new TempDirectory("scep-startup-passphrase-");
+        var data = directory.Sub("data");
+        var ca = TestPki.CreateCa("CN=Startup Test CA", TestPki.CachedRsa(0));
+        using (var withKey = ca.Certificate.CopyWithPrivateKey(ca.Rsa))
+        {
+            await File.WriteAllBytesAsync(Path.Combine(data, "ca.p12"), withKey.Export(X509ContentType.Pkcs12, "the-right-passphrase"));
+        }
+
+        var settings = Settings(data);
+        settings["SampleHost__CaPassphrase"] = "a-wrong-passphrase";
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        ShouldFailInOneLine(run).Should().Contain(Path.Combine(data, "ca.p12")).And.Contain("does not open with the passphrase of SampleHost:CaPassphrase")
+            .And.NotContain("a-wrong-passphrase").And.NotContain("the-right-passphrase");
+    }
+
+    [Test]
+    public async Task NoAppSettingsInTheWorkingDirectoryNorBesideTheProgram_OneLineNamesBothFoldersAndContentRoot()
+    {
+        using var directory = new TempDirectory("scep-startup-settings-");
+        var program = CopyOfTheBuildWithout(directory.Sub("program"), "appsettings.json");
+        var workingDirectory = directory.Sub("cwd");
+
+        var run = await HostProcess.RunToExitAsync(Settings(directory.Sub("data")), ["--urls", "http://127.0.0.1:0"], workingDirectory, Path.Combine(program, "Scep.SampleHost.dll"));
+
+        ShouldFailInOneLine(run).Should().Contain("appsettings.json").And.Contain(workingDirectory).And.Contain(program).And.Contain("--contentRoot");
+    }
+
+    [Test]
+    public async Task StartedFromAnotherWorkingDirectory_ReadsTheAppSettingsBesideTheProgram()
+    {
+        using var directory = new TempDirectory("scep-startup-elsewhere-");
+
+        await using var host = await HostProcess.StartAsync(directory.Sub("data"), new Dictionary<string, string> { ["SampleHost__CaKeySize"] = "2048" }, workingDirectory: directory.Sub("cwd"));
+        using var http = new HttpClient();
+        var caps = await http.GetAsync(host.BaseUrl + "/scep/ra/pkiclient.exe?operation=GetCACaps");
+
+        caps.StatusCode.Should().Be(HttpStatusCode.OK, "the alias ra comes from the appsettings.json beside the program");
+    }
+
+    /// <summary>The environment of a start that is expected to fail: a small CA key, in case it gets that far.</summary>
+    private static Dictionary<string, string> Settings(string dataDirectory) => new()
+    {
+        ["SampleHost__DataDirectory"] = dataDirectory,
+        ["SampleHost__CaKeySize"] = "2048",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    };
+
+    /// <summary>Exit code 1, one line on standard error, no stack trace anywhere; returns the line.</summary>
+    private static string ShouldFailInOneLine(ExternalPeer.Result run)
+    {
+        run.ExitCode.Should().Be(1, run.Output + run.Error);
+        var lines = run.Error.TrimEnd().Split('\n');
+        lines.Should().ContainSingle(run.Error).Which.Should().StartWith("Scep.SampleHost cannot start: ");
+        (run.Output + run.Error).Should().NotContain("   at ").And.NotContain("Unhandled exception").And.NotContain("Exception:");
+        return lines[0];
+    }
+
+    private static string CopyOfTheBuildWithout(string target, string left)
+    {
+        foreach (var file in Directory.EnumerateFiles(HostProcess.Directory, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(HostProcess.Directory, file);
+            if (relative != left)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
+                File.Copy(file, Path.Combine(target, relative));
+            }
+        }
+
+        return target;
+    }
+}
