@@ -33,7 +33,8 @@ public sealed partial class ScepAliasOptions
 
     /// <summary>
     /// Names of device quirks (<see cref="DeviceQuirks"/>) applied to this alias at start-up, e.g. <c>CiscoPix</c>: each
-    /// adds what its device needs to the settings here (it enables, never disables). Default: none.
+    /// sets what its device needs over the settings here (the lists of algorithms and identifiers are only added to).
+    /// Default: none.
     /// </summary>
     public IList<string> Devices { get; } = new List<string>();
 }

@@ -16,12 +16,14 @@ internal sealed class DecisionRecorder(TransactionLedger ledger, EndEntityReserv
 
     /// <summary>
     /// The answer to the decision; null when another request changed the transaction first (answer from the record then).
+    /// <paramref name="request"/> is the request when it is at hand (a fresh request, or the one a pending transaction kept);
     /// <paramref name="issuer"/> is the CA that was asked to issue, when known (a fresh request); null finds it from the
     /// certificate (an approval delivered at a poll).
     /// </summary>
     public async ValueTask<OperationResult?> ApplyAsync(
-        Exchange x, ScepTransaction record, EndEntity? entity, EnrollmentDecision decision, Pkcs10Request? csr, ScepCaCredentials? issuer, CancellationToken cancellationToken)
+        Exchange x, ScepTransaction record, EndEntity? entity, EnrollmentDecision decision, EnrollmentRequest? request, ScepCaCredentials? issuer, CancellationToken cancellationToken)
     {
+        var csr = request?.Csr;
         switch (decision.Outcome)
         {
             case EnrollmentOutcome.Issued:
@@ -40,7 +42,7 @@ internal sealed class DecisionRecorder(TransactionLedger ledger, EndEntityReserv
                     return x.Pending();
                 }
 
-                if (await ledger.RecordAwaitingApprovalAsync(record, decision.PendingReference!, cancellationToken).ConfigureAwait(false) is null)
+                if (await ledger.RecordAwaitingApprovalAsync(record, decision.PendingReference!, request?.Message, cancellationToken).ConfigureAwait(false) is null)
                 {
                     return null;
                 }

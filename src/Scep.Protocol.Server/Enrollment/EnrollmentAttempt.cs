@@ -114,7 +114,7 @@ internal sealed class EnrollmentAttempt(
             throw;
         }
 
-        return await decisions.ApplyAsync(x, record, entity, enrollment, request.Csr, request.Issuer, cancellationToken).ConfigureAwait(false);
+        return await decisions.ApplyAsync(x, record, entity, enrollment, request, request.Issuer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace Scep.Protocol.Server;
 
 /// <summary>
-/// Requests a validator left pending (<see cref="ScepPendingKind.Validation"/>) are kept as the client sent them, still
-/// enveloped to the CA; a CertPoll opens one again with the key of the CA it was enveloped to.
+/// Pending requests are kept as the client sent them, still enveloped to the CA; a CertPoll opens one again with the key of
+/// the CA it was enveloped to (to validate it again, or for the CSR of the event that reports its issue).
 /// </summary>
 internal static class PendingRequests
 {

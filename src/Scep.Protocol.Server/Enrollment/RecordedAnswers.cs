@@ -19,7 +19,7 @@ internal sealed class RecordedAnswers(
     {
         if (record.RequesterKeyId != requesterKeyId)
         {
-            return x.Failure(OtherRequester);
+            return x.Failure(OtherRequester) with { FromRecord = true };
         }
 
         switch (record.State)
@@ -28,7 +28,8 @@ internal sealed class RecordedAnswers(
                 await entities.SettleIssuedAsync(record, cancellationToken).ConfigureAwait(false);
                 return x.Issued(record.IssuedCertificate!);
             case ScepTransactionState.Rejected:
-                return x.Failure(new ScepRefusal(record.FailInfo ?? FailInfo.BadRequest, record.FailInfoText ?? "The request was rejected.", record.RefusalCategory ?? RefusalCategory.AuthorityRejected));
+                var recorded = new ScepRefusal(record.FailInfo ?? FailInfo.BadRequest, record.FailInfoText ?? "The request was rejected.", record.RefusalCategory ?? RefusalCategory.AuthorityRejected);
+                return x.Failure(recorded) with { FromRecord = true };
             case ScepTransactionState.Pending when record.PendingKind == ScepPendingKind.Validation:
                 return await ValidateAgainAsync(x, record, cancellationToken).ConfigureAwait(false);
             case ScepTransactionState.Pending:
@@ -46,7 +47,9 @@ internal sealed class RecordedAnswers(
                     entity = null;
                 }
 
-                return await decisions.ApplyAsync(x, record, entity, decision, null, null, cancellationToken).ConfigureAwait(false)
+                // The kept request gives the CSR to the Issued event (Intune's notification carries it back).
+                var kept = decision.Outcome == EnrollmentOutcome.Issued ? PendingRequests.Open(x, record) : null;
+                return await decisions.ApplyAsync(x, record, entity, decision, kept, null, cancellationToken).ConfigureAwait(false)
                     ?? await FromCurrentAsync(x, record, cancellationToken).ConfigureAwait(false);
             default:
                 return x.Pending();

@@ -70,8 +70,9 @@ public sealed record ScepTransaction
     public string? PendingReference { get; init; }
 
     /// <summary>
-    /// For <see cref="ScepPendingKind.Validation"/>: the client's pkiMessage (DER) as it arrived, still enveloped to the CA, so that a
-    /// CertPoll can have it validated again. Null otherwise.
+    /// While pending: the client's pkiMessage (DER) as it arrived, still enveloped to the CA (its challenge is not readable at
+    /// rest), so that a CertPoll can have it validated again (<see cref="ScepPendingKind.Validation"/>) or report its CSR once
+    /// it is issued (<see cref="ScepPendingKind.Approval"/>). Null otherwise.
     /// </summary>
     public byte[]? PendingRequest { get; init; }
 

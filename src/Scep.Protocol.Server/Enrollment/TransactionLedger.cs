@@ -82,8 +82,9 @@ internal sealed class TransactionLedger(IScepTransactionStore store, TimeProvide
     public ValueTask<ScepTransaction?> RecordRejectionAsync(ScepTransaction record, ScepRefusal refusal, CancellationToken cancellationToken) =>
         UpdateAsync(record, record with { State = ScepTransactionState.Rejected, FailInfo = refusal.FailInfo, FailInfoText = refusal.Reason, RefusalCategory = refusal.Category, PendingKind = null, PendingRequest = null }, cancellationToken);
 
-    public ValueTask<ScepTransaction?> RecordAwaitingApprovalAsync(ScepTransaction record, string reference, CancellationToken cancellationToken) =>
-        UpdateAsync(record, record with { State = ScepTransactionState.Pending, PendingKind = ScepPendingKind.Approval, PendingReference = reference }, cancellationToken);
+    /// <summary>Records that the authority holds the request for approval; the request is kept for the event that reports its issue.</summary>
+    public ValueTask<ScepTransaction?> RecordAwaitingApprovalAsync(ScepTransaction record, string reference, PkiMessage? request, CancellationToken cancellationToken) =>
+        UpdateAsync(record, record with { State = ScepTransactionState.Pending, PendingKind = ScepPendingKind.Approval, PendingReference = reference, PendingRequest = request?.Encode() }, cancellationToken);
 
     /// <summary>
     /// Records that a validator left the request pending: nothing is reserved; the request is kept for the next poll.

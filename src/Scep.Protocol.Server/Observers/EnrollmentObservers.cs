@@ -35,17 +35,23 @@ public sealed partial class EnrollmentObservers
     /// <param name="enrollmentEvent">What happened (after it was committed).</param>
     /// <param name="cancellationToken">Stops waiting (the caller went away); observers are cancelled too.</param>
     /// <returns>A task that completes when the observers are done or timed out.</returns>
-    public async ValueTask NotifyAsync(EnrollmentEvent enrollmentEvent, CancellationToken cancellationToken)
+    public ValueTask NotifyAsync(EnrollmentEvent enrollmentEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(enrollmentEvent);
-        if (_observers.Length == 0)
+        return NotifyAllAsync([enrollmentEvent], cancellationToken);
+    }
+
+    /// <summary>Tells every observer of every event (one reply's events), all under one timeout.</summary>
+    internal async ValueTask NotifyAllAsync(IReadOnlyList<EnrollmentEvent> events, CancellationToken cancellationToken)
+    {
+        if (_observers.Length == 0 || events.Count == 0)
         {
             return;
         }
 
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        var calls = _observers.Select(o => CallAsync(o, enrollmentEvent, linked.Token)).ToArray();
+        var calls = events.SelectMany(e => _observers.Select(o => CallAsync(o, e, linked.Token))).ToArray();
         await Task.WhenAll(calls).ConfigureAwait(false);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -110,22 +111,27 @@ internal sealed class PkiOperation(
             return;
         }
 
-        // Events are facts once committed: they are delivered whether or not the client is still there.
+        // Events are facts once committed: they are delivered whether or not the client is still there, all of one
+        // reply's events under one timeout. A refusal answered again from the record (a re-send, a poll) was reported
+        // when it was decided.
+        var events = new List<EnrollmentEvent>(2);
         if (result.Event is { } committed)
         {
-            await observers.NotifyAsync(committed, CancellationToken.None).ConfigureAwait(false);
+            events.Add(committed);
         }
 
         var isEnrollment = request.MessageType is MessageType.PKCSReq or MessageType.RenewalReq or MessageType.UpdateReq or MessageType.CertPoll;
-        if (result.Refusal is { } refused && isEnrollment && result.Event is null)
+        if (result.Refusal is { } refused && isEnrollment && result.Event is null && !result.FromRecord)
         {
-            await observers.NotifyAsync(Event(x, EnrollmentEventKind.Refused, refusal: refused), CancellationToken.None).ConfigureAwait(false);
+            events.Add(Event(x, EnrollmentEventKind.Refused, refusal: refused));
         }
 
         if (request.MessageType == MessageType.CertPoll)
         {
-            await observers.NotifyAsync(Event(x, EnrollmentEventKind.Polled, pollStatus: status), CancellationToken.None).ConfigureAwait(false);
+            events.Add(Event(x, EnrollmentEventKind.Polled, pollStatus: status));
         }
+
+        await observers.NotifyAllAsync(events, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static EnrollmentEvent Event(Exchange x, EnrollmentEventKind kind, ScepRefusal? refusal = null, PkiStatus? pollStatus = null) =>

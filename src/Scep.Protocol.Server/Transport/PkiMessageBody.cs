@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -72,6 +73,12 @@ internal sealed class PkiMessageBody : IDisposable
 
                 length += read;
             }
+        }
+        catch (IOException)
+        {
+            // A truncated or reset upload: the client's fault, not the server's (a cancellation still propagates).
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, ScepHttpResponse.Error(400, "The request body could not be read to its end."));
         }
         catch
         {

@@ -306,4 +306,22 @@ public class PkiMessageBodyTests
         response.StatusCode.Should().Be(400);
         Text(response).Should().Be("PKIOperation by GET needs the 'message' parameter.\n");
     }
+
+    [Test]
+    public async Task Post_BodyStreamFailingMidway_Is400_NotA500()
+    {
+        using var server = ServerHarness.Create();
+
+        var response = await server.Handler.HandleAsync(
+            new ScepHttpRequest { Method = "POST", QueryString = "operation=PKIOperation", BodyStream = new BrokenStream(), BodyLength = 4096 }, CancellationToken.None);
+
+        response.StatusCode.Should().Be(400);
+        System.Text.Encoding.UTF8.GetString(response.Body.Span).Should().Be("The request body could not be read to its end.\n");
+    }
+
+    private sealed class BrokenStream : System.IO.MemoryStream
+    {
+        public override System.Threading.Tasks.ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            throw new System.IO.IOException("The connection was reset.");
+    }
 }
