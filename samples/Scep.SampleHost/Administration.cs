@@ -3,40 +3,42 @@ using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using Scep.Protocol;
 using Scep.Protocol.Server;
-using Scep.SampleHost.Storage;
-using IssuedCertificateRecord = Scep.SampleHost.Storage.IssuedCertificateRecord;
-using RevocationResult = Scep.SampleHost.Storage.RevocationResult;
-using StoredCrl = Scep.SampleHost.Storage.StoredCrl;
+using Scep.Protocol.Server.Storage;
 
 namespace Scep.SampleHost;
 
-/// <summary>What the admin commands do, on the database and the data folder (no HTTP involved).</summary>
+/// <summary>
+/// What the admin commands do, on the database and the data folder (no HTTP involved): end entities through the
+/// database store, approvals, revocations and CRLs through the issuing authority, the CA files through the key ring.
+/// </summary>
 public sealed class Administration
 {
     private readonly DatabaseEndEntityStore _entities;
-    private readonly CertificateRepository _certificates;
-    private readonly DatabaseEnrollmentAuthority _authority;
-    private readonly CrlService _crls;
+    private readonly ICertificateStore _certificates;
+    private readonly IssuingAuthority _authority;
     private readonly CaKeyRing _cas;
     private readonly TimeProvider _time;
 
-    public Administration(DatabaseEndEntityStore entities, CertificateRepository certificates, DatabaseEnrollmentAuthority authority, CrlService crls, CaKeyRing cas, TimeProvider time)
+    public Administration(DatabaseEndEntityStore entities, ICertificateStore certificates, IssuingAuthority authority, CaKeyRing cas, TimeProvider time)
     {
         _entities = entities;
         _certificates = certificates;
         _authority = authority;
-        _crls = crls;
         _cas = cas;
         _time = time;
     }
 
     public CaKeyRing Cas => _cas;
 
-    /// <summary>Registers (or re-registers) an end entity for CA-mode enrollment.</summary>
+    /// <summary>Registers (or re-registers) an end entity for CA-mode enrollment, its code valid until it is used.</summary>
     /// <returns>True when it is new.</returns>
-    public ValueTask<bool> AddEntityAsync(string username, string enrollmentCode, string? subjectDn, string? alias, CancellationToken cancellationToken)
+    public ValueTask<bool> AddEntityAsync(string username, string enrollmentCode, string? subjectDn, string? alias, CancellationToken cancellationToken) =>
+        AddEntityAsync(username, enrollmentCode, subjectDn, alias, null, cancellationToken);
+
+    /// <summary>Registers (or re-registers) an end entity for CA-mode enrollment, its code valid for <paramref name="codeValidFor"/> (null: no end).</summary>
+    /// <returns>True when it is new.</returns>
+    public ValueTask<bool> AddEntityAsync(string username, string enrollmentCode, string? subjectDn, string? alias, TimeSpan? codeValidFor, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(username);
         ArgumentException.ThrowIfNullOrEmpty(enrollmentCode);
@@ -46,37 +48,40 @@ public sealed class Administration
             _ = new X500DistinguishedName(subjectDn);
         }
 
-        return _entities.RegisterAsync(username, enrollmentCode, subjectDn, alias, cancellationToken);
+        return _entities.RegisterAsync(username, enrollmentCode, subjectDn, alias, ExpiresAt(codeValidFor), cancellationToken);
     }
+
+    /// <summary>Sets an end entity back to NEW and lifts a lockout, optionally with a new code (EJBCA: reset the status).</summary>
+    public async ValueTask<EndEntity> ResetEntityAsync(string username, string? newEnrollmentCode, TimeSpan? codeValidFor, CancellationToken cancellationToken) =>
+        await _entities.ResetAsync(username, _time.GetUtcNow(), newEnrollmentCode, ExpiresAt(codeValidFor), cancellationToken).ConfigureAwait(false)
+            ?? throw new AdministrationException($"No end entity '{username}'.");
 
     public ValueTask<IReadOnlyList<EndEntity>> ListEntitiesAsync(CancellationToken cancellationToken) => _entities.ListAsync(cancellationToken);
 
-    public ValueTask<IReadOnlyList<PendingRequestRecord>> ListPendingAsync(CancellationToken cancellationToken) => _certificates.ListPendingAsync(cancellationToken);
+    public ValueTask<IReadOnlyList<PendingApproval>> ListPendingAsync(CancellationToken cancellationToken) => _certificates.ListPendingAsync(cancellationToken);
 
-    public ValueTask<IReadOnlyList<IssuedCertificateRecord>> ListCertificatesAsync(CancellationToken cancellationToken) => _certificates.ListAsync(cancellationToken);
+    public ValueTask<IReadOnlyList<IssuedCertificateRecord>> ListCertificatesAsync(CancellationToken cancellationToken) =>
+        _certificates.ListAsync(new CertificateQuery { Take = int.MaxValue }, cancellationToken);
 
     /// <summary>Issues the certificate of a pending request; the client gets it at its next poll.</summary>
     public async ValueTask<X509Certificate2> ApproveAsync(string id, CancellationToken cancellationToken)
     {
         var pending = await RequirePendingAsync(id, cancellationToken).ConfigureAwait(false);
-        var ca = _cas.Find(pending.IssuerId)
-            ?? throw new AdministrationException($"The CA of request {id} is no longer in the data folder.");
-        var csr = Pkcs10Request.Decode(pending.Csr);
-        var now = _time.GetUtcNow();
-        var certificate = CertificateFactory.Issue(ca, new X500DistinguishedName(pending.SubjectDer), csr.PublicKey, csr.RequestedExtensions, _authority.CertificateValidity, now);
-        var record = IssuedCertificateRecord.From(certificate, ca.Id, pending.Username, pending.Alias, pending.TransactionId, now);
-        if (!await _certificates.TryApproveAsync(pending.Id, record, now, cancellationToken).ConfigureAwait(false))
+        try
         {
-            throw new AdministrationException($"Request {id} was decided meanwhile.");
+            var record = await _authority.ApproveAsync(pending.Id, cancellationToken).ConfigureAwait(false);
+            return X509CertificateLoader.LoadCertificate(record.RawData);
         }
-
-        return X509CertificateLoader.LoadCertificate(certificate.Der);
+        catch (InvalidOperationException e)
+        {
+            throw new AdministrationException(e.Message);
+        }
     }
 
     public async ValueTask RejectAsync(string id, string? reason, CancellationToken cancellationToken)
     {
         var pending = await RequirePendingAsync(id, cancellationToken).ConfigureAwait(false);
-        if (!await _certificates.TryRejectAsync(pending.Id, reason ?? "Rejected by the administrator.", _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        if (!await _authority.RejectAsync(pending.Id, reason ?? "Rejected by the administrator.", cancellationToken).ConfigureAwait(false))
         {
             throw new AdministrationException($"Request {id} was decided meanwhile.");
         }
@@ -84,22 +89,23 @@ public sealed class Administration
 
     public async ValueTask<IssuedCertificateRecord> RevokeAsync(string serial, X509RevocationReason? reason, CancellationToken cancellationToken)
     {
-        var (result, certificate) = await _certificates.RevokeAsync(serial, reason, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var (result, certificate) = await _authority.RevokeAsync(serial, reason, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             RevocationResult.Revoked => certificate!,
-            RevocationResult.AlreadyRevoked => throw new AdministrationException($"Certificate {CertificateRepository.NormalizeSerial(serial)} is already revoked."),
-            _ => throw new AdministrationException($"No certificate with serial number {CertificateRepository.NormalizeSerial(serial)} was issued here."),
+            RevocationResult.AlreadyRevoked => throw new AdministrationException($"Certificate {IssuingAuthority.NormalizeSerial(serial)} is already revoked."),
+            _ => throw new AdministrationException($"No certificate with serial number {IssuingAuthority.NormalizeSerial(serial)} was issued here."),
         };
     }
 
     /// <summary>A new CRL for the current CA (and the next one, during a rollover).</summary>
     public async ValueTask<IReadOnlyList<(CaKey Ca, StoredCrl Crl)>> IssueCrlAsync(CancellationToken cancellationToken)
     {
-        var issued = new List<(CaKey, StoredCrl)> { (_cas.Current, await _crls.IssueAsync(_cas.Current, cancellationToken).ConfigureAwait(false)) };
-        if (_cas.Next is { } next)
+        var crls = await _authority.IssueCrlsAsync(CaKeyRing.CaName, cancellationToken).ConfigureAwait(false);
+        var issued = new List<(CaKey, StoredCrl)>();
+        foreach (var crl in crls)
         {
-            issued.Add((next, await _crls.IssueAsync(next, cancellationToken).ConfigureAwait(false)));
+            issued.Add((_cas.Find(crl.IssuerId) ?? throw new AdministrationException($"No CA {crl.IssuerId} in the data folder."), crl));
         }
 
         return issued;
@@ -109,11 +115,13 @@ public sealed class Administration
     public CaKey RolloverCa() =>
         _cas.CreateNext() ?? throw new AdministrationException($"A next CA exists already ({CaBootstrap.NextCaFileName}).");
 
-    private async ValueTask<PendingRequestRecord> RequirePendingAsync(string id, CancellationToken cancellationToken)
+    private DateTimeOffset? ExpiresAt(TimeSpan? validFor) => validFor is { } span ? _time.GetUtcNow() + span : null;
+
+    private async ValueTask<PendingApproval> RequirePendingAsync(string id, CancellationToken cancellationToken)
     {
         var pending = await _certificates.FindPendingAsync(id.Trim().ToUpperInvariant(), cancellationToken).ConfigureAwait(false)
             ?? throw new AdministrationException($"No pending request {id}.");
-        return pending.State == PendingState.Pending
+        return pending.State == ApprovalState.Pending
             ? pending
             : throw new AdministrationException($"Request {id} is already {pending.State.ToString().ToLowerInvariant()}.");
     }

@@ -91,6 +91,7 @@ public sealed class CaKeyRing : IScepCredentialProvider
                     DecryptionKey = credentials.DecryptionKey,
                     SigningCertificate = credentials.SigningCertificate,
                     SigningKey = credentials.SigningKey,
+                    CaKey = credentials.CaKey,
                     Next = forNext,
                 };
             }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Scep.SampleHost;
 
@@ -49,17 +50,29 @@ public sealed class SampleHostOptions
     /// </summary>
     public SampleHostStore Store { get; set; } = SampleHostStore.Database;
 
-    internal bool RequiresApproval(string alias)
+    /// <summary>
+    /// The sample's own settings of the issuing authority: <see cref="CertificateValidityDays"/> and <see cref="CrlValidityHours"/>
+    /// unless the <c>Issuing</c> section sets them, and <see cref="ApprovalAliases"/> added to its approval aliases.
+    /// </summary>
+    internal void ApplyTo(Scep.Protocol.Server.IssuingAuthorityOptions issuing, Microsoft.Extensions.Configuration.IConfiguration section)
     {
-        foreach (var name in ApprovalAliases)
+        if (section["Profile:Validity"] is null)
         {
-            if (string.Equals(name, alias, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
+            issuing.Profile.Validity = TimeSpan.FromDays(CertificateValidityDays);
         }
 
-        return false;
+        if (section["CrlValidity"] is null)
+        {
+            issuing.CrlValidity = TimeSpan.FromHours(CrlValidityHours);
+        }
+
+        foreach (var alias in ApprovalAliases)
+        {
+            if (!issuing.ApprovalAliases.Contains(alias, StringComparer.OrdinalIgnoreCase))
+            {
+                issuing.ApprovalAliases.Add(alias);
+            }
+        }
     }
 }
 

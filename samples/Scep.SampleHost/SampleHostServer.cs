@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scep.Protocol.AspNetCore;
 using Scep.Protocol.Server;
-using Scep.SampleHost.Storage;
+using Scep.Protocol.Server.Storage;
 
 namespace Scep.SampleHost;
 

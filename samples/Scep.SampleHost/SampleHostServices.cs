@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Scep.Protocol.Server;
 using Scep.Protocol.Server.InMemory;
-using Scep.SampleHost.Storage;
+using Scep.Protocol.Server.Storage;
 
 namespace Scep.SampleHost;
 
@@ -18,25 +19,32 @@ public static class SampleHostServices
     /// <summary>The connection string that switches from SQLite to PostgreSQL (<c>ConnectionStrings:Scep</c>).</summary>
     public const string ConnectionStringName = "Scep";
 
-    /// <summary>Data folder, CA keys, database, stores, authority, CRLs, administration.</summary>
+    /// <summary>
+    /// Data folder, CA keys, the SCEP server's options, the database stores (package Scep.Protocol.Server.Storage), the
+    /// issuing authority and the administration: what the web server and the admin commands share.
+    /// </summary>
     public static IServiceCollection AddSampleHostCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SampleHostOptions>().Bind(configuration.GetSection(SampleHostOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CaBootstrap>();
         services.TryAddSingleton<CaKeyRing>();
-        services.TryAddSingleton<ScepDatabase>(sp => ScepDatabase.Create(
-            sp.GetRequiredService<CaBootstrap>().DataDirectory,
-            sp.GetRequiredService<IOptions<SampleHostOptions>>().Value.SqliteFileName,
-            configuration.GetConnectionString(ConnectionStringName)));
-        services.TryAddSingleton<DatabaseEndEntityStore>();
-        services.TryAddSingleton<DatabaseTransactionStore>();
-        services.TryAddSingleton<CertificateRepository>();
-        services.TryAddSingleton<CrlService>();
-        services.TryAddSingleton<DatabaseEnrollmentAuthority>();
+        services.Configure<ScepServerOptions>(configuration.GetSection("Scep"));
+        services.AddOptions<IssuingAuthorityOptions>()
+            .Bind(configuration.GetSection(IssuingSectionName))
+            .Configure<IOptions<SampleHostOptions>>((issuing, host) => host.Value.ApplyTo(issuing, configuration.GetSection(IssuingSectionName)));
+        services.AddScepServer()
+            .AddCredentialProvider<CaKeyRing>()
+            .AddDatabaseStores(sp => ScepDatabase.Create(
+                Path.Combine(sp.GetRequiredService<CaBootstrap>().DataDirectory, sp.GetRequiredService<IOptions<SampleHostOptions>>().Value.SqliteFileName),
+                configuration.GetConnectionString(ConnectionStringName)))
+            .AddIssuingAuthority();
         services.TryAddSingleton<Administration>();
         return services;
     }
+
+    /// <summary>The configuration section of the certificate profile and the authority (<c>Issuing:Profile:Validity</c>, ...).</summary>
+    public const string IssuingSectionName = "Issuing";
 
     /// <summary>The SCEP pipeline over the database (or, with <c>SampleHost:Store=InMemory</c>, the server's memory) and the data folder's CA.</summary>
     public static IServiceCollection AddSampleHostScep(this IServiceCollection services, IConfiguration configuration)
@@ -45,29 +53,21 @@ public static class SampleHostServices
         services.AddOptions<SampleHostOptions>()
             .Validate(o => o.Store != SampleHostStore.InMemory || o.ApprovalAliases.Count == 0, "SampleHost:ApprovalAliases needs SampleHost:Store=Database: approve and reject are admin commands, which cannot reach the server's memory.")
             .ValidateOnStart();
-        services.Configure<ScepServerOptions>(configuration.GetSection("Scep"));
-        services.AddScepServer()
-            .AddEnrollmentAuthority<DatabaseEnrollmentAuthority>()
-            .AddCrlSource<DatabaseEnrollmentAuthority>()
-            .AddEndEntityStore<DatabaseEndEntityStore>()
-            .AddTransactionStore<DatabaseTransactionStore>()
-            .AddCredentialProvider<CaKeyRing>();
 
-        // SampleHost:Store picks the implementations when they are first resolved, from the options (configuration
-        // that a test host adds arrives after this registration).
-        services.TryAddSingleton<InMemoryStoreAuthority>();
+        // SampleHost:Store picks the stores when they are first resolved, from the options (configuration that a test
+        // host adds arrives after this registration). The issuing authority is the same either way.
         services.TryAddSingleton<InMemoryEndEntityStore>();
         services.TryAddSingleton<InMemoryScepTransactionStore>();
-        Select<IEnrollmentAuthority, DatabaseEnrollmentAuthority, InMemoryStoreAuthority>(services);
-        Select<ICrlSource, DatabaseEnrollmentAuthority, InMemoryStoreAuthority>(services);
+        services.TryAddSingleton<InMemoryCertificateStore>();
         Select<IEndEntityStore, DatabaseEndEntityStore, InMemoryEndEntityStore>(services);
         Select<IScepTransactionStore, DatabaseTransactionStore, InMemoryScepTransactionStore>(services);
+        Select<ICertificateStore, DatabaseCertificateStore, InMemoryCertificateStore>(services);
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return services;
     }
 
-    /// <summary>Loads (or creates) the CA and creates the database schema (unless the store is in memory): call once at start.</summary>
+    /// <summary>Loads (or creates) the CA and migrates the database schema (unless the store is in memory): call once at start.</summary>
     public static async Task InitializeSampleHostAsync(this IServiceProvider services, CancellationToken cancellationToken)
     {
         _ = services.GetRequiredService<CaKeyRing>().Current;
@@ -101,7 +101,7 @@ internal sealed class DatabaseHealthCheck(IServiceProvider services, CaKeyRing c
                 return HealthCheckResult.Healthy("CA loaded; store in memory.");
             }
 
-            await database.QueryAsync("SELECT 1", [], r => r.GetValue(0), cancellationToken).ConfigureAwait(false);
+            await database.CheckAsync(cancellationToken).ConfigureAwait(false);
             return HealthCheckResult.Healthy($"{database.ProviderName} reachable; CA loaded.");
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -12,6 +12,7 @@ internal sealed class AddEntityCommand : AdminCommand
     private readonly Option<string> _password;
     private readonly Option<string?> _dn;
     private readonly Option<string?> _alias;
+    private readonly Option<string?> _validFor;
 
     public AddEntityCommand()
         : base("add-entity", "register an end entity for CA mode (the password is its one-time enrollment code, stored hashed); an existing one is reset to NEW")
@@ -20,6 +21,7 @@ internal sealed class AddEntityCommand : AdminCommand
         _password = AddRequiredOption("--password", "P", "Its one-time enrollment code, the request's challengePassword");
         _dn = AddOption("--dn", "DN", "The subject of its certificate (default: the request's subject)");
         _alias = AddOption("--alias", "A", "The only alias that accepts it (default: any CA-mode alias)");
+        _validFor = AddOption("--valid-for", "DURATION", CodeValidity.Help);
     }
 
     public override async Task RunAsync(ParseResult parse, Administration admin, TextWriter output, CancellationToken cancellationToken)
@@ -27,7 +29,9 @@ internal sealed class AddEntityCommand : AdminCommand
         var username = parse.GetValue(_username)!;
         var dn = parse.GetValue(_dn);
         var alias = parse.GetValue(_alias);
-        var created = await admin.AddEntityAsync(username, parse.GetValue(_password)!, dn, alias, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync($"{(created ? "Added" : "Reset")} end entity '{username}' (status NEW{(dn is null ? string.Empty : ", DN " + dn)}{(alias is null ? ", any alias" : ", alias " + alias)}). Enroll with CN={username} and the password as challengePassword.").ConfigureAwait(false);
+        var validFor = CodeValidity.Parse(parse.GetValue(_validFor));
+        var created = await admin.AddEntityAsync(username, parse.GetValue(_password)!, dn, alias, validFor, cancellationToken).ConfigureAwait(false);
+        var expiry = validFor is null ? string.Empty : $", code valid for {validFor}";
+        await output.WriteLineAsync($"{(created ? "Added" : "Reset")} end entity '{username}' (status NEW{(dn is null ? string.Empty : ", DN " + dn)}{(alias is null ? ", any alias" : ", alias " + alias)}{expiry}). Enroll with CN={username} and the password as challengePassword.").ConfigureAwait(false);
     }
 }

@@ -8,6 +8,7 @@ internal static class AdminCommandSet
     public static IReadOnlyList<AdminCommand> Create() =>
     [
         new AddEntityCommand(),
+        new ResetEntityCommand(),
         new ListEntitiesCommand(),
         new ListPendingCommand(),
         new ListCertificatesCommand(),

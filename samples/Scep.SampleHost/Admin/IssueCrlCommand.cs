@@ -29,7 +29,7 @@ internal sealed class IssueCrlCommand : AdminCommand
 
         if (parse.GetValue(_out) is { } path)
         {
-            await File.WriteAllBytesAsync(path, crls[0].Crl.Der, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(path, crls[0].Crl.RawData, cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync($"Wrote {Path.GetFullPath(path)} (DER; openssl crl -inform DER -in {path} -text)").ConfigureAwait(false);
         }
     }

@@ -14,7 +14,7 @@ internal sealed class ListCertificatesCommand() : AdminCommand("list-certificate
         var certificates = await admin.ListCertificatesAsync(cancellationToken).ConfigureAwait(false);
         await AdminOutput.WriteTableAsync(output, ["SERIAL", "SUBJECT", "NOT AFTER", "STATUS"], certificates.Select(c => new[]
         {
-            c.Serial, c.Subject, AdminOutput.Time(c.NotAfter), c.RevokedAt is { } at ? $"revoked {AdminOutput.Time(at)}" : "good",
+            c.SerialNumber, c.Subject, AdminOutput.Time(c.NotAfter), c.RevokedAt is { } at ? $"revoked {AdminOutput.Time(at)}" : "good",
         })).ConfigureAwait(false);
         await output.WriteLineAsync($"{certificates.Count} certificates").ConfigureAwait(false);
     }

@@ -25,7 +25,7 @@ internal sealed class RevokeCommand : AdminCommand
     {
         var reason = parse.GetValue(_reason) is { } text ? ParseReason(text) : (X509RevocationReason?)null;
         var revoked = await admin.RevokeAsync(parse.GetValue(_serial)!, reason, cancellationToken).ConfigureAwait(false);
-        await output.WriteLineAsync($"Revoked {revoked.Serial} ({revoked.Subject}){(reason is null ? string.Empty : ", reason " + reason)}; the next CRL lists it.").ConfigureAwait(false);
+        await output.WriteLineAsync($"Revoked {revoked.SerialNumber} ({revoked.Subject}){(reason is null ? string.Empty : ", reason " + reason)}; the next CRL lists it.").ConfigureAwait(false);
     }
 
     private static X509RevocationReason ParseReason(string value)

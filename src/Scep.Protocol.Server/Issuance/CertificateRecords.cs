@@ -85,6 +85,7 @@ public enum ApprovalState
 /// <param name="Reason">The rejection's reason.</param>
 /// <param name="CertificateSerial">The serial number of the certificate an approval issued.</param>
 /// <param name="DecidedAt">When it was decided.</param>
+/// <param name="CaName">The alias's CA name when it arrived (the CA whose key issues at approval).</param>
 public sealed record PendingApproval(
     string Id,
     string Alias,
@@ -98,7 +99,8 @@ public sealed record PendingApproval(
     ApprovalState State,
     string? Reason = null,
     string? CertificateSerial = null,
-    DateTimeOffset? DecidedAt = null);
+    DateTimeOffset? DecidedAt = null,
+    string CaName = "default");
 
 /// <summary>Which certificates <see cref="ICertificateStore.ListAsync"/> returns, oldest first.</summary>
 public sealed record CertificateQuery

@@ -21,7 +21,7 @@ public sealed class IssuingAuthority : IEnrollmentAuthority, ICrlSource
     private readonly IScepCredentialProvider _credentials;
     private readonly ICertificateStore _store;
     private readonly IssuingAuthorityOptions _options;
-    private readonly ScepServerOptions _server;
+    private readonly IOptions<ScepServerOptions> _server;
     private readonly TimeProvider _time;
     private readonly EnrollmentObservers? _observers;
     private readonly ConcurrentDictionary<(string IssuerId, CertificateProfile Profile), CertificateIssuer> _issuers = new();
@@ -44,7 +44,7 @@ public sealed class IssuingAuthority : IEnrollmentAuthority, ICrlSource
         _credentials = credentials;
         _store = store;
         _options = options.Value;
-        _server = server.Value;
+        _server = server; // read only to map an alias to its CA, so an admin tool without aliases can use the authority
         _time = time;
         _observers = observers;
     }
@@ -70,7 +70,8 @@ public sealed class IssuingAuthority : IEnrollmentAuthority, ICrlSource
                 subject.RawData,
                 csr.Encode(),
                 _time.GetUtcNow(),
-                ApprovalState.Pending);
+                ApprovalState.Pending,
+                CaName: context.CaName);
             await _store.AddPendingAsync(pending, cancellationToken).ConfigureAwait(false);
             return EnrollmentDecision.Pending(pending.Id);
         }
@@ -196,8 +197,7 @@ public sealed class IssuingAuthority : IEnrollmentAuthority, ICrlSource
             throw new InvalidOperationException(pending is null ? $"No pending request '{id}'." : $"The request '{id}' is {pending.State.ToString().ToLowerInvariant()} already.");
         }
 
-        var caName = _server.Aliases.TryGetValue(pending.Alias, out var alias) ? alias.CaName : "default";
-        var ca = await CaByIdAsync(caName, pending.IssuerId, cancellationToken).ConfigureAwait(false)
+        var ca = await CaByIdAsync(pending.CaName, pending.IssuerId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The CA that is to issue request '{id}' ({pending.IssuerId}) has no key here any more.");
         var issuer = Issuer(ca, pending.Alias);
         var csr = Pkcs10Request.Decode(pending.Csr);
@@ -243,7 +243,7 @@ public sealed class IssuingAuthority : IEnrollmentAuthority, ICrlSource
         var result = await _store.RevokeAsync(NormalizeSerial(serialNumber), reason, now, cancellationToken).ConfigureAwait(false);
         if (result.Result == RevocationResult.Revoked && _observers is { Any: true } && result.Certificate is { } revoked)
         {
-            var caName = revoked.Alias is { } a && _server.Aliases.TryGetValue(a, out var alias) ? alias.CaName : "default";
+            var caName = CaNameOf(revoked.Alias);
             await _observers.NotifyAsync(
                 new EnrollmentEvent(EnrollmentEventKind.Revoked, revoked.Alias ?? string.Empty, caName, now, revoked.RawData)
                 {
@@ -256,6 +256,10 @@ public sealed class IssuingAuthority : IEnrollmentAuthority, ICrlSource
 
         return result;
     }
+
+    /// <summary>The CA name of an alias; <c>default</c> for an alias that is not configured (any more).</summary>
+    private string CaNameOf(string? alias) =>
+        alias is not null && _server.Value.Aliases.TryGetValue(alias, out var options) ? options.CaName : "default";
 
     /// <summary>Serial numbers as stores keep them: upper-case hex without separators.</summary>
     /// <param name="serialNumber">A serial number as people write it (<c>01:a2</c>, <c>01 A2</c>).</param>

@@ -16,17 +16,20 @@ namespace Scep.Protocol.Server;
 public sealed partial class EnrollmentObservers
 {
     private readonly IEnrollmentObserver[] _observers;
-    private readonly TimeSpan _timeout;
+    private readonly IOptions<ScepServerOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     internal EnrollmentObservers(IEnumerable<IEnrollmentObserver> observers, IOptions<ScepServerOptions> options, TimeProvider time, ILogger<EnrollmentObservers> logger)
     {
         _observers = [.. observers];
-        _timeout = options.Value.ObserverTimeout;
+        // Read when there is something to tell: a host without observers (an admin tool) needs no server options.
+        _options = options;
         _time = time;
         _logger = logger;
     }
+
+    private TimeSpan Timeout => _options.Value.ObserverTimeout;
 
     /// <summary>Whether any observer is registered (when none is, events are not even built).</summary>
     public bool Any => _observers.Length > 0;
@@ -49,7 +52,7 @@ public sealed partial class EnrollmentObservers
             return;
         }
 
-        using var timeout = new CancellationTokenSource(_timeout, _time);
+        using var timeout = new CancellationTokenSource(Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         var calls = events.SelectMany(e => _observers.Select(o => CallAsync(o, e, linked.Token))).ToArray();
         await Task.WhenAll(calls).ConfigureAwait(false);
@@ -65,7 +68,7 @@ public sealed partial class EnrollmentObservers
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogTimedOut(_logger, name, enrollmentEvent.Kind, enrollmentEvent.Alias, _timeout.TotalMilliseconds);
+            LogTimedOut(_logger, name, enrollmentEvent.Kind, enrollmentEvent.Alias, Timeout.TotalMilliseconds);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

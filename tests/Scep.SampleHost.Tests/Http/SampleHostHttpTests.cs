@@ -106,7 +106,7 @@ public class SampleHostHttpTests
         issued.SubjectName.Name.Should().Be($"CN={username}, O=Example");
         ShouldChainTo(issued, _ca);
         device.Open(reply).Certificates.Should().Contain(c => c.RawData.SequenceEqual(_ca.RawData), "the CA certificate follows the issued one");
-        (await _host.Admin.ListCertificatesAsync(CancellationToken.None)).Should().Contain(c => c.Serial == issued.SerialNumber && c.Username == username);
+        (await _host.Admin.ListCertificatesAsync(CancellationToken.None)).Should().Contain(c => c.SerialNumber == issued.SerialNumber && c.Username == username);
         (await _host.Admin.ListEntitiesAsync(CancellationToken.None)).Single(e => e.Username == username).Status.Should().Be(EndEntityStatus.Generated);
     }
 

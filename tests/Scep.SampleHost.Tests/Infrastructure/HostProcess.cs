@@ -256,13 +256,7 @@ public sealed class HostProcess : IAsyncDisposable
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testDirectory.Name;
         var configuration = testDirectory.Parent!.Name;
-        var root = testDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Scep.Protocol.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var directory = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Scep.Protocol.sln not found above " + AppContext.BaseDirectory), "samples", "Scep.SampleHost", "bin", configuration, framework);
+        var directory = Path.Combine(RepositoryRoot.Path, "samples", "Scep.SampleHost", "bin", configuration, framework);
         return File.Exists(Path.Combine(directory, "Scep.SampleHost.dll"))
             ? directory
             : throw new InvalidOperationException($"The sample host is not built at {directory}.");

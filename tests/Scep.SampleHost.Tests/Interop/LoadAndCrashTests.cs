@@ -15,8 +15,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Scep.Protocol.Server;
 using Scep.Protocol.Tests.Infrastructure;
-using Scep.SampleHost.Storage;
-using IssuedCertificateRecord = Scep.SampleHost.Storage.IssuedCertificateRecord;
+using Scep.Protocol.Server.Storage;
 using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.SampleHost.Tests.Interop;
@@ -156,7 +155,7 @@ public abstract class LoadAndCrashTests
             atKill.Integrity.Should().Be("ok");
             foreach (var certificate in atKill.Certificates)
             {
-                outcomes.Received[certificate.Username!].SerialNumber.Should().Be(certificate.Serial, "a certificate issued before the kill is the one its client gets");
+                outcomes.Received[certificate.Username!].SerialNumber.Should().Be(certificate.SerialNumber, "a certificate issued before the kill is the one its client gets");
             }
 
             AssertConsistent(report, outcomes, enrollments);
@@ -299,7 +298,7 @@ public abstract class LoadAndCrashTests
         public int InProcessEntities => Entities.Count(e => e.Status == EndEntityStatus.InProcess);
 
         public override string ToString() =>
-            $"store: {Certificates.Count} certificates ({Certificates.Select(c => c.Serial).Distinct().Count()} distinct serials), " +
+            $"store: {Certificates.Count} certificates ({Certificates.Select(c => c.SerialNumber).Distinct().Count()} distinct serials), " +
             $"entities {string.Join(", ", Entities.GroupBy(e => e.Status).Select(g => $"{g.Key} {g.Count()}"))}, " +
             $"transactions {string.Join(", ", Transactions.Select(t => $"{t.Key} {t.Value}"))}, integrity {Integrity}, {Inconsistencies.Count} inconsistencies";
     }
@@ -350,13 +349,13 @@ public abstract class LoadAndCrashTests
         report.Integrity.Should().Be("ok");
         report.Inconsistencies.Should().BeEmpty();
         report.Certificates.Should().HaveCount(EntityCount, "one certificate per one-time code, no more");
-        report.Certificates.Select(c => c.Serial).Should().OnlyHaveUniqueItems();
+        report.Certificates.Select(c => c.SerialNumber).Should().OnlyHaveUniqueItems();
         report.Certificates.Select(c => c.Username).Should().BeEquivalentTo(enrollments.Select(e => e.Username), "every code was used exactly once");
-        var bySerial = report.Certificates.ToDictionary(c => c.Serial, StringComparer.OrdinalIgnoreCase);
+        var bySerial = report.Certificates.ToDictionary(c => c.SerialNumber, StringComparer.OrdinalIgnoreCase);
         foreach (var (username, certificate) in outcomes.Received)
         {
             bySerial.Should().ContainKey(certificate.SerialNumber, $"the certificate {username} received is in the store");
-            bySerial[certificate.SerialNumber].Der.Should().Equal(certificate.RawData);
+            bySerial[certificate.SerialNumber].RawData.Should().Equal(certificate.RawData);
         }
 
         report.Entities.Where(e => e.Username.StartsWith("load-", StringComparison.Ordinal)).Should().OnlyContain(e => e.Status == EndEntityStatus.Generated);

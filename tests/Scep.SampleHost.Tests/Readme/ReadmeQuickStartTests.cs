@@ -27,7 +27,7 @@ public class ReadmeQuickStartTests
     private static readonly string[] RemovedVariablePrefixes =
         ["CI", "ASPNETCORE_", "DOTNET_ENVIRONMENT", "SCEP_", "Scep__", "SampleHost__", "ConnectionStrings__", "MSBuild", "MSBUILD", "DOTNET_HOST_PATH", "VSTEST", "TESTINGPLATFORM"];
 
-    private static string Root { get; } = FindRepositoryRoot();
+    private static string Root => RepositoryRoot.Path;
 
     private static IReadOnlyList<ReadmeBlock> Blocks => ReadmeQuickStart.Parse(File.ReadAllText(Path.Combine(Root, "README.md")));
 
@@ -164,16 +164,5 @@ public class ReadmeQuickStartTests
         }
 
         return new ExternalPeer.Result(process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Scep.Protocol.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Scep.Protocol.sln not found above " + AppContext.BaseDirectory);
     }
 }

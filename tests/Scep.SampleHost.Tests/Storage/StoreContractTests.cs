@@ -9,7 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Scep.Protocol.Server;
 using Scep.Protocol.Tests.Infrastructure;
-using Scep.SampleHost.Storage;
+using Scep.Protocol.Server.Storage;
 using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.SampleHost.Tests.Storage;
@@ -36,9 +36,9 @@ public abstract class StoreContractTests
 
     private DatabaseTransactionStore Transactions => _services.GetRequiredService<DatabaseTransactionStore>();
 
-    private CertificateRepository Certificates => _services.GetRequiredService<CertificateRepository>();
+    private ICertificateStore Certificates => _services.GetRequiredService<ICertificateStore>();
 
-    private DatabaseEnrollmentAuthority Authority => _services.GetRequiredService<DatabaseEnrollmentAuthority>();
+    private IssuingAuthority Authority => _services.GetRequiredService<IssuingAuthority>();
 
     private Administration Admin => _services.GetRequiredService<Administration>();
 
@@ -285,7 +285,7 @@ public abstract class StoreContractTests
 
         var record = await Certificates.FindAsync(certificate.SerialNumber, CancellationToken.None);
         record.Should().NotBeNull();
-        record!.Der.Should().Equal(certificate.RawData);
+        record!.RawData.Should().Equal(certificate.RawData);
         record.IssuerId.Should().Be(Cas.Current.Id);
         var found = await Authority.FindCertificateAsync(CaKeyRing.CaName, IssuerAndSerialNumber.FromCertificate(certificate), CancellationToken.None);
         found!.RawData.Should().Equal(certificate.RawData);
@@ -306,12 +306,12 @@ public abstract class StoreContractTests
     {
         var csr = Scenario.Csr("CN=crashed-user", TestPki.CachedRsa(61), null);
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
-        var certificate = await Authority.IssueAndRecordAsync(Cas.Current, csr.Subject, csr, "crashed-user", "scep", "crashed-tid", CancellationToken.None);
+        var certificate = await IssueAndRecordAsync(csr, "crashed-user", "scep", "crashed-tid");
         IssuedEnrollmentQuery Query(string alias, string? transactionId, string? username, DateTimeOffset since) =>
             new() { CaName = CaKeyRing.CaName, Alias = alias, TransactionId = transactionId, Username = username, Since = since };
 
-        (await Authority.FindIssuedAsync(Query("SCEP", "crashed-tid", null, before), CancellationToken.None))!.RawData.Should().Equal(certificate.Der, "aliases compare without case");
-        (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", before), CancellationToken.None))!.RawData.Should().Equal(certificate.Der);
+        (await Authority.FindIssuedAsync(Query("SCEP", "crashed-tid", null, before), CancellationToken.None))!.RawData.Should().Equal(certificate.RawData, "aliases compare without case");
+        (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", before), CancellationToken.None))!.RawData.Should().Equal(certificate.RawData);
         (await Authority.FindIssuedAsync(Query("ra", "crashed-tid", null, before), CancellationToken.None)).Should().BeNull("a transactionID belongs to its alias");
         (await Authority.FindIssuedAsync(Query("scep", "other-tid", null, before), CancellationToken.None)).Should().BeNull();
         (await Authority.FindIssuedAsync(Query("scep", null, "crashed-user", DateTimeOffset.UtcNow.AddMinutes(1)), CancellationToken.None)).Should().BeNull("issued before the reservation");
@@ -323,7 +323,7 @@ public abstract class StoreContractTests
         var certificate = await IssueAsync("CN=serial-taken");
         var record = (await Certificates.FindAsync(certificate.SerialNumber, CancellationToken.None))!;
 
-        (await Certificates.TryRecordAsync(record with { Subject = "CN=impostor" }, CancellationToken.None)).Should().BeFalse();
+        (await Certificates.TryAddAsync(record with { Subject = "CN=impostor" }, CancellationToken.None)).Should().BeFalse();
         (await Certificates.FindAsync(certificate.SerialNumber, CancellationToken.None))!.Subject.Should().Be(record.Subject);
     }
 
@@ -335,7 +335,7 @@ public abstract class StoreContractTests
 
         var revoked = await Admin.RevokeAsync(certificate.SerialNumber.ToLowerInvariant(), X509RevocationReason.KeyCompromise, CancellationToken.None);
 
-        revoked.Serial.Should().Be(certificate.SerialNumber);
+        revoked.SerialNumber.Should().Be(certificate.SerialNumber);
         (await Authority.GetCertificateStatusAsync(CaKeyRing.CaName, certificate, CancellationToken.None)).Should().Be(CertificateStatus.Revoked);
         var crlBytes = await Authority.GetCrlAsync(CaKeyRing.CaName, Cas.Current.Certificate, CancellationToken.None);
         var crl = CertificateRevocationListBuilder.Load(crlBytes!, out var number);
@@ -415,7 +415,7 @@ public abstract class StoreContractTests
     public async Task Pending_ApprovedConcurrently_IssuesExactlyOneCertificate()
     {
         var pending = await AddPendingAsync("CN=pending-race", keySlot: 63);
-        var before = (await Certificates.ListAsync(CancellationToken.None)).Count;
+        var before = (await Certificates.ListAsync(new CertificateQuery { Take = int.MaxValue }, CancellationToken.None)).Count;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
@@ -431,7 +431,7 @@ public abstract class StoreContractTests
         })));
 
         outcomes.Count(o => o).Should().Be(1);
-        (await Certificates.ListAsync(CancellationToken.None)).Count.Should().Be(before + 1);
+        (await Certificates.ListAsync(new CertificateQuery { Take = int.MaxValue }, CancellationToken.None)).Count.Should().Be(before + 1);
     }
 
     [Test]
@@ -484,21 +484,32 @@ public abstract class StoreContractTests
     private async Task<X509Certificate2> IssueAsync(string subject)
     {
         var csr = Scenario.Csr(subject, TestPki.CachedRsa(60), null);
-        var issued = await Authority.IssueAndRecordAsync(Cas.Current, csr.Subject, csr, null, "scep", null, CancellationToken.None);
-        return X509CertificateLoader.LoadCertificate(issued.Der);
+        var issued = await IssueAndRecordAsync(csr, null, "scep", null);
+        return X509CertificateLoader.LoadCertificate(issued.RawData);
     }
 
-    private async Task<PendingRequestRecord> AddPendingAsync(string subject, int keySlot)
+    /// <summary>Issues with the data folder's CA and records it, as the issuing authority does (a crash test writes records itself).</summary>
+    private async Task<IssuedCertificateRecord> IssueAndRecordAsync(Pkcs10Request csr, string? username, string alias, string? transactionId)
+    {
+        var issuer = new CertificateIssuer(Cas.Current.Certificate, Cas.Current.Key, new CertificateProfile());
+        var now = DateTimeOffset.UtcNow;
+        var issued = issuer.Issue(csr, csr.Subject, now);
+        var record = new IssuedCertificateRecord(issued.SerialNumber, Cas.Current.Id, issued.Subject, username, alias, transactionId, issued.NotBefore, issued.NotAfter, now, issued.RawData.ToArray());
+        (await Certificates.TryAddAsync(record, CancellationToken.None)).Should().BeTrue();
+        return record;
+    }
+
+    private async Task<PendingApproval> AddPendingAsync(string subject, int keySlot)
     {
         var csr = Scenario.Csr(subject, TestPki.CachedRsa(keySlot), null);
-        var pending = new PendingRequestRecord(
+        var pending = new PendingApproval(
             Convert.ToHexString(RandomNumberGenerator.GetBytes(6)), "approve", Cas.Current.Id, ScepTransactionId.CreateRandom(), null,
-            csr.Subject.Name, csr.Subject.RawData, csr.Encode(), DateTimeOffset.UtcNow, PendingState.Pending);
+            csr.Subject.Name, csr.Subject.RawData, csr.Encode(), DateTimeOffset.UtcNow, ApprovalState.Pending);
         await Certificates.AddPendingAsync(pending, CancellationToken.None);
         return pending;
     }
 
-    private static PendingEnrollment Reference(PendingRequestRecord pending) =>
+    private static PendingEnrollment Reference(PendingApproval pending) =>
         new() { Alias = pending.Alias, CaName = CaKeyRing.CaName, TransactionId = pending.TransactionId, Reference = pending.Id };
 
     /// <summary>Two in-process host instances on one data folder and database, as behind a load balancer.</summary>

@@ -2,10 +2,9 @@ using System;
 using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
-using Scep.SampleHost.Storage;
-using Scep.SampleHost.Tests.Infrastructure;
+using Scep.Protocol.Tests.Infrastructure;
 
-namespace Scep.SampleHost.Tests.Storage;
+namespace Scep.Protocol.Server.Storage.Tests;
 
 /// <summary>
 /// The SQLite provider's one connection: one session at a time, statements kept prepared across sessions and

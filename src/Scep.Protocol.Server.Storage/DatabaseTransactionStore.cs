@@ -5,9 +5,8 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Scep.Protocol.Server;
 
-namespace Scep.SampleHost.Storage;
+namespace Scep.Protocol.Server.Storage;
 
 /// <summary>
 /// SCEP transactions in the database: added through the primary key, updated by compare-and-swap on the version.
@@ -19,11 +18,14 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
     private readonly ScepDatabase _database;
 
+    /// <summary>Creates the store.</summary>
+    /// <param name="database">The database.</param>
     public DatabaseTransactionStore(ScepDatabase database)
     {
         _database = database;
     }
 
+    /// <inheritdoc />
     public async ValueTask<ScepTransaction?> FindAsync(string alias, string transactionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alias);
@@ -36,6 +38,7 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
         return rows.FirstOrDefault();
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> TryAddAsync(ScepTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
@@ -50,6 +53,7 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
         return added == 1;
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> TryUpdateAsync(ScepTransaction transaction, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
@@ -64,6 +68,7 @@ public sealed class DatabaseTransactionStore : IScepTransactionStore
         return updated == 1;
     }
 
+    /// <inheritdoc />
     public async ValueTask<ScepTransaction?> FindAwaitingApprovalAsync(string username, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(username);

@@ -5,9 +5,8 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Scep.Protocol.Server;
 
-namespace Scep.SampleHost.Storage;
+namespace Scep.Protocol.Server.Storage;
 
 /// <summary>End entities in the database, with compare-and-swap updates on <see cref="EndEntity.Version"/>.</summary>
 public sealed class DatabaseEndEntityStore : IEndEntityStore
@@ -16,12 +15,16 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
     private readonly ScepDatabase _database;
     private readonly TimeProvider _time;
 
+    /// <summary>Creates the store.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="time">The clock (an entity's creation time).</param>
     public DatabaseEndEntityStore(ScepDatabase database, TimeProvider time)
     {
         _database = database;
         _time = time;
     }
 
+    /// <inheritdoc />
     public async ValueTask<EndEntity?> FindAsync(string username, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(username);
@@ -29,6 +32,7 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
         return rows.FirstOrDefault();
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> TryAddAsync(EndEntity entity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
@@ -39,6 +43,7 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
         return added == 1;
     }
 
+    /// <inheritdoc />
     public async ValueTask<bool> TryUpdateAsync(EndEntity entity, long expectedVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);

@@ -6,7 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 
-namespace Scep.SampleHost.Storage;
+namespace Scep.Protocol.Server.Storage;
 
 /// <summary>
 /// The default store: one SQLite file in the data folder, in WAL mode with a busy timeout, so that admin
@@ -41,6 +41,8 @@ public sealed class SqliteScepDatabase : ScepDatabase
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private bool _disposed;
 
+    /// <summary>A database in the SQLite file <paramref name="path"/> (created with its folder when missing).</summary>
+    /// <param name="path">The file.</param>
     public SqliteScepDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
@@ -54,25 +56,26 @@ public sealed class SqliteScepDatabase : ScepDatabase
         }.ToString();
     }
 
+    /// <summary>The file's full path.</summary>
     public string Path { get; }
 
+    /// <inheritdoc />
     public override string ProviderName => "SQLite";
 
+    /// <inheritdoc />
     public override string Location => Path;
 
-    public override async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    private protected override async ValueTask InitializeCoreAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         // WAL is a property of the file: set once, kept by every later connection. Not inside a transaction.
-        await ExecuteAsync("PRAGMA journal_mode=WAL", [], cancellationToken).ConfigureAwait(false);
-        await InTransactionAsync(
-            async session =>
-            {
-                await MigrateAsync(session, cancellationToken).ConfigureAwait(false);
+        var session = await OpenSessionAsync(cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            await session.ExecuteAsync("PRAGMA journal_mode=WAL", [], cancellationToken).ConfigureAwait(false);
+        }
 
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
+        await MigrateInTransactionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits for the session in progress, then closes the connection (and so the file's WAL handles).</summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Scep.SampleHost.Storage;
+namespace Scep.Protocol.Server.Storage;
 
 /// <summary>
 /// The schema's versions, applied in order at start-up inside one write transaction (SQLite: <c>BEGIN IMMEDIATE</c>;
@@ -104,10 +104,12 @@ internal static class SchemaMigrations
         new(1, "end entities, transactions, certificates, pending requests, CRLs", Version1),
         new(
             2,
-            "enrollment code lockout and expiry; approval marker in the transaction record",
+            "enrollment code lockout and expiry; approval marker in the transaction record; the CA of an approval",
             [
                 "ALTER TABLE end_entities ADD COLUMN failed_code_attempts {int} NOT NULL DEFAULT 0",
                 "ALTER TABLE end_entities ADD COLUMN code_expires_at {int} NULL",
+                // The CA that issues an approved request (0.1.0 had one CA name, 'default').
+                "ALTER TABLE pending_requests ADD COLUMN ca_name TEXT NOT NULL DEFAULT 'default'",
                 // The pipeline asks for a user's transaction awaiting approval only when a reservation is stale; only pending rows are indexed.
                 "CREATE INDEX IF NOT EXISTS scep_transactions_pending ON scep_transactions (username) WHERE state = 2",
             ],
@@ -145,7 +147,7 @@ internal static class SchemaMigrations
 
             await session.ExecuteAsync(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)",
-                [("version", (long)migration.Version), ("name", migration.Name), ("applied_at", DateTimeOffset.UtcNow.UtcTicks)],
+                [("version", (long)migration.Version), ("name", migration.Name), ("applied_at", TimeProvider.System.GetUtcNow().UtcTicks)],
                 cancellationToken).ConfigureAwait(false);
         }
     }

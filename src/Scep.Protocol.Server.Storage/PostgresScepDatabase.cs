@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Scep.SampleHost.Storage;
+namespace Scep.Protocol.Server.Storage;
 
 /// <summary>
 /// PostgreSQL, used when <c>ConnectionStrings:Scep</c> is set: several host instances behind a load balancer
@@ -15,6 +15,8 @@ public sealed class PostgresScepDatabase : ScepDatabase
     private const long SchemaLockKey = 0x5C3B_0001;
     private readonly NpgsqlDataSource _dataSource;
 
+    /// <summary>A database on a PostgreSQL server.</summary>
+    /// <param name="connectionString">An Npgsql connection string (its password is never shown: <see cref="Location"/>).</param>
     public PostgresScepDatabase(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -22,23 +24,20 @@ public sealed class PostgresScepDatabase : ScepDatabase
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
+    /// <inheritdoc />
     public override string ProviderName => "PostgreSQL";
 
+    /// <summary>Host, port and database, without credentials.</summary>
     public override string Location { get; }
 
-    public override async ValueTask InitializeAsync(CancellationToken cancellationToken)
-    {
-        await InTransactionAsync(
-            async session =>
-            {
-                await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", SchemaLockKey)], cancellationToken).ConfigureAwait(false);
-                await MigrateAsync(session, cancellationToken).ConfigureAwait(false);
+    private protected override async ValueTask InitializeCoreAsync(CancellationToken cancellationToken) =>
+        await MigrateInTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>An advisory lock for the transaction: instances that start together migrate one after the other.</summary>
+    private protected override async ValueTask LockForMigrationAsync(DbSession session, CancellationToken cancellationToken) =>
+        await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@key)", [("key", SchemaLockKey)], cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc />
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>A pooled connection per session (several instances share the server; Npgsql pools the connections).</summary>

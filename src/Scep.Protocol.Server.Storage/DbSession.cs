@@ -5,7 +5,7 @@ using System.Data.Common;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Scep.SampleHost.Storage;
+namespace Scep.Protocol.Server.Storage;
 
 /// <summary>
 /// One unit of work on a connection of a <see cref="ScepDatabase"/>: one statement, or the statements of one
