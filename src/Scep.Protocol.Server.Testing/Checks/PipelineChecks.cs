@@ -74,7 +74,7 @@ internal static class PipelineChecks
 
         var again = await server.SendAsync(request);
         var resent = again.Status == PkiStatus.Success ? client.CertificateFrom(again) : null;
-        c.Expect(resent?.SerialNumber == certificates[0], $"the request sent once more afterwards answered SUCCESS with the same certificate {certificates[0]}", $"{again.Status} {(resent is null ? string.Empty : resent.SerialNumber)}");
+        c.Expect(resent?.SerialNumber == certificates[0], $"the request sent once more afterwards answered SUCCESS with the same certificate {certificates[0]}", again.Status == PkiStatus.Success ? $"SUCCESS with {resent?.SerialNumber ?? "no certificate for the key"}" : Show.Reply(again));
         c.Expect((await server.IssuedAsync()).Length == 1, "still exactly one certificate issued", $"{(await server.IssuedAsync()).Length}");
         await ExpectEntityAsync(c, EndEntityStatus.Generated, "the entity GENERATED");
     }
@@ -95,7 +95,7 @@ internal static class PipelineChecks
         c.Expect(
             certificate is not null && certificate.RawData.AsSpan().SequenceEqual(recorded.RawData),
             $"the re-sent request of a transaction left InProcess past the stale timeout answered SUCCESS with the certificate recorded before the crash, {recorded.SerialNumber} (IScepTransactionStore.FindAsync, ICertificateStore.FindByTransactionAsync)",
-            $"{reply.Status} {reply.FailInfo} {reply.FailInfoText} {(certificate is null ? string.Empty : certificate.SerialNumber)}");
+            reply.Status == PkiStatus.Success ? $"SUCCESS with {(certificate is null ? "no certificate for the key" : certificate.SerialNumber)}" : Show.Reply(reply));
         var issued = await server.IssuedAsync();
         c.Expect(issued.Length == 1, "no second certificate issued", $"{issued.Length}: {Show.Certificates(issued)}");
         var transaction = await c.Transactions.FindAsync(ContractServer.Alias, client.TransactionId, c.Cancellation);
@@ -122,7 +122,7 @@ internal static class PipelineChecks
         c.Expect(
             reply.Status == PkiStatus.Failure,
             "a new request with the code of an entity left IN PROCESS past the stale timeout, whose certificate was recorded before the crash, refused (ICertificateStore.FindLatestForUserAsync finds it)",
-            $"{reply.Status} {reply.FailInfo}");
+            Show.Reply(reply));
         var issued = await server.IssuedAsync();
         c.Expect(issued.Length == 1, "no second certificate issued", $"{issued.Length}: {Show.Certificates(issued)}");
         await ExpectEntityAsync(c, EndEntityStatus.Generated, "the entity settled GENERATED: its code stays spent");
@@ -143,7 +143,7 @@ internal static class PipelineChecks
         c.Expect(
             reply.Status == PkiStatus.Failure,
             "a new request with the code of an entity whose request awaits approval refused, however old the reservation (IScepTransactionStore.FindAwaitingApprovalAsync finds it)",
-            $"{reply.Status} {reply.FailInfo}");
+            Show.Reply(reply));
         var issued = await server.IssuedAsync();
         c.Expect(issued.Length == 0, "no certificate issued", $"{issued.Length}: {Show.Certificates(issued)}");
         await ExpectEntityAsync(c, EndEntityStatus.InProcess, "the entity still IN PROCESS, reserved for the request awaiting approval");
@@ -184,5 +184,5 @@ internal static class PipelineChecks
     }
 
     private static string Tally(IEnumerable<PkiMessage> replies) =>
-        string.Join(", ", replies.GroupBy(r => r.Status?.ToString() ?? "no status").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+        string.Join(", ", replies.GroupBy(Show.Reply).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
 }

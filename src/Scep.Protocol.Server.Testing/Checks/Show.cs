@@ -35,6 +35,15 @@ internal static class Show
         return serials.Count == 0 ? "none" : string.Join(", ", serials);
     }
 
+    /// <summary>A CertRep as its status, failInfo and reason.</summary>
+    public static string Reply(PkiMessage reply) => reply.Status switch
+    {
+        PkiStatus.Success => "SUCCESS",
+        PkiStatus.Pending => "PENDING",
+        PkiStatus.Failure => $"FAILURE {reply.FailInfo} ({reply.FailInfoText})",
+        _ => "a CertRep without a pkiStatus",
+    };
+
     public static string Approval(PendingApproval? pending) =>
         pending is null ? "null" : $"request {Value(pending.Id)} ({pending.State})";
 }
