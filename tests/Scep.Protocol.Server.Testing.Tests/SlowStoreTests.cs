@@ -39,9 +39,6 @@ public class SlowStoreTests
     }
 
     [Test]
-    [Explicit("Fails today, and not for the store: a copy of a PKCSReq that found no transaction and then reads the entity GENERATED "
-        + "(issued by another copy of the same request) is answered FAILURE (code already used) instead of from the transaction's record. "
-        + "Seen against the sample host's SQLite and PostgreSQL stores about once in three runs; remove this attribute once the pipeline answers it from the record.")]
     public async Task ConcurrentCopiesOfOneRequest_OverAStoreWhoseFirstReadIsSlow_AreAllAnsweredFromTheOneIssuance()
     {
         var contract = new ContractOver(() => Stores.With(entities: new FirstReadWaitsForIssuanceStore()));

@@ -55,7 +55,7 @@ internal sealed class EnrollmentAttempt(
         else if (options.Mode == ScepOperationMode.Ca && entities.HasStore && request.Username is not null
                  && entity is not { Status: EndEntityStatus.Generated or EndEntityStatus.New })
         {
-            return x.Failure(new ScepRefusal(FailInfo.BadRequest, "The certificate being renewed belongs to no end entity that may renew.", RefusalCategory.RenewalPolicy));
+            return await RefuseAsync(x, existing, new ScepRefusal(FailInfo.BadRequest, "The certificate being renewed belongs to no end entity that may renew.", RefusalCategory.RenewalPolicy), cancellationToken).ConfigureAwait(false);
         }
 
         if (options.Mode == ScepOperationMode.Ra)
@@ -119,10 +119,18 @@ internal sealed class EnrollmentAttempt(
 
     /// <summary>
     /// A refusal before anything was reserved: nothing is written, unless the transaction waited for a validator, whose
-    /// record then holds the refusal (a later poll gets the same FAILURE).
+    /// record then holds the refusal (a later poll gets the same FAILURE). When no transaction was on record as this
+    /// request started, it is looked for again: an identical copy of the request that arrived at the same time may have
+    /// reserved the entity (or issued) meanwhile, which is why the entity looked spent; this copy then lost a race and is
+    /// answered from that record (null), not refused.
     /// </summary>
     private async ValueTask<OperationResult?> RefuseAsync(Exchange x, ScepTransaction? existing, ScepRefusal refusal, CancellationToken cancellationToken)
     {
+        if (existing is null && await ledger.FindAsync(x.Alias.Name, x.Request.TransactionId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return null;
+        }
+
         if (existing is { State: ScepTransactionState.Pending, PendingKind: ScepPendingKind.Validation }
             && await ledger.RecordRejectionAsync(existing, refusal, cancellationToken).ConfigureAwait(false) is null)
         {
