@@ -11,13 +11,13 @@ namespace Scep.Protocol.Server;
 public interface IScepTransactionStore
 {
     /// <summary>Finds a transaction.</summary>
-    /// <param name="alias">The alias.</param>
+    /// <param name="alias">The alias, compared case-insensitively (aliases are).</param>
     /// <param name="transactionId">The transactionID (exact).</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The transaction, or null.</returns>
     ValueTask<ScepTransaction?> FindAsync(string alias, string transactionId, CancellationToken cancellationToken);
 
-    /// <summary>Adds a transaction unless one with its alias and transactionID exists.</summary>
+    /// <summary>Adds a transaction unless one with its alias (case-insensitive) and transactionID exists.</summary>
     /// <param name="transaction">The transaction, version 0.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>False when it exists.</returns>

@@ -164,6 +164,11 @@ public sealed class ScepServerBuilder
     public ScepServerBuilder AddCertificateStore<T>()
         where T : class, ICertificateStore => Register<ICertificateStore, T>();
 
+    /// <summary>Registers an existing store of issued certificates, revocations, CRLs and approvals.</summary>
+    /// <param name="store">The store.</param>
+    /// <returns>This builder.</returns>
+    public ScepServerBuilder AddCertificateStore(ICertificateStore store) => Register(store);
+
     /// <summary>Adds an enrollment observer (several may be added; adding the same type twice adds it once).</summary>
     /// <typeparam name="T">The implementation, created once.</typeparam>
     /// <returns>This builder.</returns>
