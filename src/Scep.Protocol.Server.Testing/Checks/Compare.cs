@@ -93,6 +93,7 @@ internal static class Compare
             .Value("Reason", written.Reason, read.Reason)
             .Value("CertificateSerial", written.CertificateSerial, read.CertificateSerial)
             .Time("DecidedAt", written.DecidedAt, read.DecidedAt)
+            .Value("CaName", written.CaName, read.CaName)
             .ThrowIfAny(context, expected);
     }
 }

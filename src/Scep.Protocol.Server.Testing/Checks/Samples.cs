@@ -104,6 +104,6 @@ internal static class Samples
     {
         var subject = new X500DistinguishedName("CN=" + (username ?? "anonymous") + ",O=Example");
         return new PendingApproval(
-            id, "scep", IssuerId, "tx-" + id, username, subject.Name, subject.RawData, RandomNumberGenerator.GetBytes(650), requestedAt, ApprovalState.Pending);
+            id, "scep", IssuerId, "tx-" + id, username, subject.Name, subject.RawData, RandomNumberGenerator.GetBytes(650), requestedAt, ApprovalState.Pending, CaName: "branch-ca");
     }
 }

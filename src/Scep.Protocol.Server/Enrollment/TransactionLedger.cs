@@ -53,19 +53,7 @@ internal sealed class TransactionLedger(IScepTransactionStore store, TimeProvide
             UpdatedAt = x.Now,
         };
 
-        if (existing is null)
-        {
-            return await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false) ? record : null;
-        }
-
-        if (existing.RequesterKeyId != request.RequesterKeyId)
-        {
-            return null;
-        }
-
-        // A new attempt after a rejection (or a validator's PENDING, or a stale reservation) replaces the old one.
-        var replacing = record with { Version = existing.Version + 1 };
-        return await store.TryUpdateAsync(replacing, existing.Version, cancellationToken).ConfigureAwait(false) ? replacing : null;
+        return await AddOrReplaceAsync(record, existing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Compare-and-swap from the version the caller holds; the stored copy gets version + 1 and the current time.</summary>
@@ -105,12 +93,22 @@ internal sealed class TransactionLedger(IScepTransactionStore store, TimeProvide
             CreatedAt = existing?.CreatedAt ?? x.Now,
             UpdatedAt = x.Now,
         };
+        return await AddOrReplaceAsync(record, existing, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="record"/>, or replaces the same requester's finished attempt (a rejection, a validator's PENDING,
+    /// a stale reservation) by compare-and-swap. Null when another request got there first, or the transactionID is another
+    /// requester's.
+    /// </summary>
+    private async ValueTask<ScepTransaction?> AddOrReplaceAsync(ScepTransaction record, ScepTransaction? existing, CancellationToken cancellationToken)
+    {
         if (existing is null)
         {
             return await store.TryAddAsync(record, cancellationToken).ConfigureAwait(false) ? record : null;
         }
 
-        if (existing.RequesterKeyId != request.RequesterKeyId)
+        if (existing.RequesterKeyId != record.RequesterKeyId)
         {
             return null;
         }
