@@ -16,8 +16,14 @@ public sealed class SampleHostOptions
     /// <summary>The CA's subject when the host creates it.</summary>
     public string CaSubject { get; set; } = "CN=Scep.Protocol Sample CA,O=Scep.Protocol";
 
-    /// <summary>RSA key size of a created CA. Default 3072.</summary>
+    /// <summary>RSA key size of a created CA (and of an ECDSA CA's encryption certificate). Default 3072.</summary>
     public int CaKeySize { get; set; } = 3072;
+
+    /// <summary>
+    /// The key of a created CA: <see cref="CaKeyAlgorithm.Rsa"/> (the default; every client accepts it), or an ECDSA
+    /// P-256 or P-384 CA with an RSA encryption certificate for the clients' envelopes. An existing CA keeps its key.
+    /// </summary>
+    public CaKeyAlgorithm CaKeyAlgorithm { get; set; } = CaKeyAlgorithm.Rsa;
 
     /// <summary>Validity of a created CA, in years.</summary>
     public int CaValidityYears { get; set; } = 10;
@@ -52,13 +58,20 @@ public sealed class SampleHostOptions
 
     /// <summary>
     /// The sample's own settings of the issuing authority: <see cref="CertificateValidityDays"/> and <see cref="CrlValidityHours"/>
-    /// unless the <c>Issuing</c> section sets them, and <see cref="ApprovalAliases"/> added to its approval aliases.
+    /// unless the <c>Issuing</c> section sets them, SHA-384 signatures for a P-384 CA unless it names a digest, and
+    /// <see cref="ApprovalAliases"/> added to its approval aliases.
     /// </summary>
     internal void ApplyTo(Scep.Protocol.Server.IssuingAuthorityOptions issuing, Microsoft.Extensions.Configuration.IConfiguration section)
     {
         if (section["Profile:Validity"] is null)
         {
             issuing.Profile.Validity = TimeSpan.FromDays(CertificateValidityDays);
+        }
+
+        if (section["Profile:SignatureDigest"] is null && CaKeyAlgorithm == CaKeyAlgorithm.EcdsaP384)
+        {
+            // RFC 5480 §4: a P-384 key signs with SHA-384.
+            issuing.Profile.SignatureDigest = Scep.Protocol.Server.ScepDigest.Sha384;
         }
 
         if (section["CrlValidity"] is null)

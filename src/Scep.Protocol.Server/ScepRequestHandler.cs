@@ -87,10 +87,11 @@ public sealed class ScepRequestHandler
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A fault of the host (store down, HSM unavailable): the client should retry later (RFC 8894 §3.3.2.2
-            // leaves a transport failure as "try again"). Never echo the exception.
+            // A fault of the host (store down, HSM token removed): 503, the condition is temporary (RFC 9110 §15.6.4) and
+            // the client should retry later (RFC 8894 §3.3.2.2 leaves a transport failure as "try again"). Never echo the
+            // exception. Nothing was half-written: a failed authority call leaves its transaction retryable.
             ScepLog.InternalError(_logger, e, loggedAlias, ScepLog.Printable(operation));
-            return Outcome(ScepHttpResponse.Error(500, "The SCEP server could not process the request; try again later."), out outcome, out statusCode);
+            return Outcome(ScepHttpResponse.Error(503, "The SCEP server could not process the request; try again later."), out outcome, out statusCode);
         }
         finally
         {

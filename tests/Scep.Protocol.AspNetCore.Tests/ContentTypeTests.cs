@@ -116,7 +116,7 @@ public class ContentTypeTests
     [TestCase("POST", "/scep/pkiclient.exe?operation=GetCACaps", 405, "Only PKIOperation may be sent by POST; GetCACaps uses GET.", TestName = "Error_PostGetCaCaps_Is405")]
     [TestCase("POST", "/scep/get-only/pkiclient.exe?operation=PKIOperation", 405, "This alias does not accept PKIOperation by POST.", TestName = "Error_PostOnAGetOnlyAlias_Is405")]
     [TestCase("POST", "/scep/pkiclient.exe?operation=PKIOperation", 400, "The request is not a SCEP pkiMessage: The message does not start with a SEQUENCE.", TestName = "Error_PostOfSomethingElse_Is400")]
-    [TestCase("GET", "/scep/orphan/pkiclient.exe?operation=GetCACaps", 500, "The SCEP server could not process the request; try again later.", TestName = "Error_AliasWhoseCaHasNoCredentials_Is500WithoutDetails")]
+    [TestCase("GET", "/scep/orphan/pkiclient.exe?operation=GetCACaps", 503, "The SCEP server could not process the request; try again later.", TestName = "Error_AliasWhoseCaHasNoCredentials_Is503WithoutDetails")]
     public async Task Error_IsPlainTextWithTheReasonOnOneLine(string method, string pathAndQuery, int status, string reason)
     {
         using var content = method == "POST" ? new ByteArrayContent(Encoding.ASCII.GetBytes("not a pkiMessage")) : null;

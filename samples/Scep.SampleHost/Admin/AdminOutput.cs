@@ -33,7 +33,7 @@ internal static class AdminOutput
               Subject:     {certificate.Subject}
               Serial:      {certificate.SerialNumber}
               Valid:       {Time(new DateTimeOffset(certificate.NotBefore.ToUniversalTime()))} to {Time(new DateTimeOffset(certificate.NotAfter.ToUniversalTime()))}
-              Key:         RSA {certificate.GetRSAPublicKey()?.KeySize}
+              Key:         {KeyOf(certificate)}
               Key usage:   {usage}
               SHA-256:     {Fingerprint(certificate, HashAlgorithmName.SHA256)}
               SHA-1:       {Fingerprint(certificate, HashAlgorithmName.SHA1)}
@@ -42,6 +42,13 @@ internal static class AdminOutput
         {
             await output.WriteLineAsync(certificate.ExportCertificatePem()).ConfigureAwait(false);
         }
+    }
+
+    private static string KeyOf(X509Certificate2 certificate)
+    {
+        using var rsa = certificate.GetRSAPublicKey();
+        using var ecdsa = rsa is null ? certificate.GetECDsaPublicKey() : null;
+        return rsa is not null ? $"RSA {rsa.KeySize}" : ecdsa is not null ? $"ECDSA P-{ecdsa.KeySize}" : certificate.PublicKey.Oid.Value ?? "unknown";
     }
 
     private static string Fingerprint(X509Certificate2 certificate, HashAlgorithmName hash) =>

@@ -71,4 +71,53 @@ public sealed class ScepCaCredentials
             CaKey = caKey,
         };
     }
+
+    /// <summary>
+    /// Credentials of a CA whose key signs (replies, certificates, CRLs) while a separate RSA certificate receives the
+    /// clients' envelopes: an ECDSA CA, which cannot decrypt (RFC 8894 §3.1 has clients encrypt with RSA key transport),
+    /// or an RSA CA that keeps its key for signing only. GetCACert returns the encryption certificate first, then the CA.
+    /// </summary>
+    /// <param name="caCertificate">The CA certificate (keyUsage keyCertSign, cRLSign, digitalSignature).</param>
+    /// <param name="caKey">Its private key, RSA or ECDsa: signs replies and issues.</param>
+    /// <param name="encryptionCertificate">An RSA certificate the clients encrypt to, with keyUsage keyEncipherment (Windows and macOS choose the recipient by it: docs/devices.md).</param>
+    /// <param name="encryptionKey">The RSA private key of <paramref name="encryptionCertificate"/>.</param>
+    /// <param name="chain">Intermediates and root above the CA, if any.</param>
+    /// <returns>The credentials.</returns>
+    /// <exception cref="ArgumentException"><paramref name="encryptionCertificate"/> has no RSA key, or a keyUsage without keyEncipherment.</exception>
+    public static ScepCaCredentials ForSigningCa(
+        X509Certificate2 caCertificate, AsymmetricAlgorithm caKey, X509Certificate2 encryptionCertificate, RSA encryptionKey, IReadOnlyList<X509Certificate2>? chain = null)
+    {
+        ArgumentNullException.ThrowIfNull(caCertificate);
+        ArgumentNullException.ThrowIfNull(caKey);
+        ArgumentNullException.ThrowIfNull(encryptionCertificate);
+        ArgumentNullException.ThrowIfNull(encryptionKey);
+        if (caKey is not (RSA or ECDsa))
+        {
+            throw new ArgumentException("The CA key must be RSA or ECDsa.", nameof(caKey));
+        }
+
+        using (var publicKey = encryptionCertificate.GetRSAPublicKey())
+        {
+            if (publicKey is null)
+            {
+                throw new ArgumentException("The encryption certificate must hold an RSA key: SCEP envelopes use RSA key transport.", nameof(encryptionCertificate));
+            }
+        }
+
+        if (encryptionCertificate.Extensions["2.5.29.15"] is X509KeyUsageExtension usage && (usage.KeyUsages & X509KeyUsageFlags.KeyEncipherment) == 0)
+        {
+            throw new ArgumentException("The encryption certificate's keyUsage lacks keyEncipherment; clients would not encrypt to it.", nameof(encryptionCertificate));
+        }
+
+        return new ScepCaCredentials
+        {
+            CaCertificate = caCertificate,
+            Chain = chain ?? [],
+            DecryptionCertificate = encryptionCertificate,
+            DecryptionKey = encryptionKey,
+            SigningCertificate = caCertificate,
+            SigningKey = caKey,
+            CaKey = caKey,
+        };
+    }
 }

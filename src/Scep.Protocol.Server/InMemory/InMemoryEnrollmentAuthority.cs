@@ -220,7 +220,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
             SignatureGenerator(ca.Key),
             new BigInteger(number),
             now.AddDays(7),
-            HashAlgorithmName.SHA256,
+            SignatureHash(ca.Key),
             X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca.Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false),
             now);
         return ValueTask.FromResult<byte[]?>(crl);
@@ -245,7 +245,7 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
         var subject = context.EndEntity?.SubjectDn is { } dn && !string.Equals(dn, csr.Subject.Name, StringComparison.Ordinal)
             ? new X500DistinguishedName(dn)
             : csr.Subject;
-        var request = new CertificateRequest(subject, csr.PublicKey, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, csr.PublicKey, SignatureHash(ca.Key));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
@@ -274,6 +274,14 @@ public sealed class InMemoryEnrollmentAuthority : IEnrollmentAuthority, ICrlSour
 
         return issued;
     }
+
+    /// <summary>SHA-256; for a P-384 or P-521 CA key SHA-384 or SHA-512, the hash of the curve's strength (RFC 5480 §4).</summary>
+    private static HashAlgorithmName SignatureHash(AsymmetricAlgorithm key) => key switch
+    {
+        ECDsa { KeySize: > 384 } => HashAlgorithmName.SHA512,
+        ECDsa { KeySize: > 256 } => HashAlgorithmName.SHA384,
+        _ => HashAlgorithmName.SHA256,
+    };
 
     private static X509SignatureGenerator SignatureGenerator(AsymmetricAlgorithm key) => key switch
     {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
@@ -39,7 +40,7 @@ public sealed class CaBootstrap
         created = false;
         if (!File.Exists(CaPath))
         {
-            using var ca = CreateCa(_options.CaSubject, time.GetUtcNow());
+            var ca = CreateCa(time.GetUtcNow());
             created = TryWritePkcs12(CaPath, ca, passphrase.Value);
         }
 
@@ -55,28 +56,39 @@ public sealed class CaBootstrap
     public CaKey? CreateNext(TimeProvider time)
     {
         var passphrase = Passphrase(createIfMissing: false);
-        using (var next = CreateCa(_options.CaSubject, time.GetUtcNow()))
+        if (!TryWritePkcs12(NextCaPath, CreateCa(time.GetUtcNow()), passphrase.Value))
         {
-            if (!TryWritePkcs12(NextCaPath, next, passphrase.Value))
-            {
-                return null;
-            }
+            return null;
         }
 
         return Load(NextCaPath, passphrase);
     }
 
-    private X509Certificate2 CreateCa(string subject, DateTimeOffset now)
+    /// <summary>
+    /// A new CA in memory, as the certificates to write: the CA with its key, and for an ECDSA CA
+    /// (<c>SampleHost:CaKeyAlgorithm</c>) the RSA encryption certificate with its key.
+    /// </summary>
+    private X509Certificate2Collection CreateCa(DateTimeOffset now)
     {
-        using var key = RSA.Create(_options.CaKeySize);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        // digitalSignature and keyEncipherment too, so that Cryptlib and PIX clients accept the CA for SCEP.
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(
-            X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(_options.CaValidityYears));
+        using var key = CaCertificateFactory.CreateSoftwareKey(_options.CaKeyAlgorithm, _options.CaKeySize);
+        using var ca = CaCertificateFactory.CreateCa(_options.CaSubject, key, now, _options.CaValidityYears);
+        var files = new X509Certificate2Collection { WithKey(ca, key) };
+        if (key is not RSA)
+        {
+            using var encryptionKey = RSA.Create(_options.CaKeySize);
+            using var encryption = CaCertificateFactory.CreateEncryptionCertificate(ca, key, encryptionKey);
+            files.Add(encryption.CopyWithPrivateKey(encryptionKey));
+        }
+
+        return files;
     }
+
+    private static X509Certificate2 WithKey(X509Certificate2 certificate, AsymmetricAlgorithm key) => key switch
+    {
+        RSA rsa => certificate.CopyWithPrivateKey(rsa),
+        ECDsa ecdsa => certificate.CopyWithPrivateKey(ecdsa),
+        _ => throw new ArgumentException("A CA key is RSA or ECDSA.", nameof(key)),
+    };
 
     /// <summary>
     /// How a CA file is protected: PBES2 with AES-256-CBC, PBKDF2-HMAC-SHA256 and 100,000 iterations, for the key, the
@@ -87,10 +99,19 @@ public sealed class CaBootstrap
     internal static readonly PbeParameters KeyProtection = new(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000);
 
     /// <summary>Writes the file unless it exists (another process may be creating it at the same moment).</summary>
-    private static bool TryWritePkcs12(string path, X509Certificate2 certificate, string passphrase)
+    private static bool TryWritePkcs12(string path, X509Certificate2Collection certificates, string passphrase)
     {
-        var bytes = certificate.ExportPkcs12(KeyProtection, passphrase);
-        return TryCreateFile(path, bytes);
+        try
+        {
+            return TryCreateFile(path, certificates.ExportPkcs12(KeyProtection, passphrase));
+        }
+        finally
+        {
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+        }
     }
 
     private static bool TryCreateFile(string path, byte[] bytes)
@@ -127,22 +148,52 @@ public sealed class CaBootstrap
             throw new SampleHostConfigurationException($"The CA file {path} cannot be read: {e.Message}", e);
         }
 
-        X509Certificate2 withKey;
+        X509Certificate2Collection loaded;
         try
         {
-            withKey = X509CertificateLoader.LoadPkcs12(pfx, passphrase.Value, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+            loaded = X509CertificateLoader.LoadPkcs12Collection(pfx, passphrase.Value, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
         }
         catch (CryptographicException e)
         {
             throw new SampleHostConfigurationException(WhyNotLoaded(path, pfx, passphrase, e), e);
         }
 
-        using (withKey)
+        try
         {
-            var key = withKey.GetRSAPrivateKey() ?? throw new SampleHostConfigurationException($"The CA file {path} holds no RSA private key.");
-            return new CaKey(X509CertificateLoader.LoadCertificate(withKey.RawData), key);
+            return FromFile(path, loaded);
+        }
+        finally
+        {
+            foreach (var certificate in loaded)
+            {
+                certificate.Dispose();
+            }
         }
     }
+
+    /// <summary>
+    /// The CA of a file: the certificate with basicConstraints cA (or the only one, in files of earlier versions) and its
+    /// RSA or ECDSA key; an ECDSA CA's file also holds the RSA encryption certificate and key.
+    /// </summary>
+    private static CaKey FromFile(string path, X509Certificate2Collection loaded)
+    {
+        var ca = loaded.Count == 1 ? loaded[0] : loaded.FirstOrDefault(IsCa)
+            ?? throw new SampleHostConfigurationException($"The CA file {path} holds no CA certificate.");
+        AsymmetricAlgorithm key = (AsymmetricAlgorithm?)ca.GetRSAPrivateKey() ?? ca.GetECDsaPrivateKey()
+            ?? throw new SampleHostConfigurationException($"The CA file {path} holds no RSA or ECDSA private key for {ca.Subject}.");
+        var certificate = X509CertificateLoader.LoadCertificate(ca.RawData);
+        if (key is RSA rsa)
+        {
+            return new CaKey(certificate, rsa);
+        }
+
+        var encryption = loaded.FirstOrDefault(c => !IsCa(c) && c.HasPrivateKey && c.GetRSAPublicKey() is not null)
+            ?? throw new SampleHostConfigurationException($"The CA file {path} holds an ECDSA CA but no RSA encryption certificate with its key.");
+        return new CaKey(certificate, key, X509CertificateLoader.LoadCertificate(encryption.RawData), encryption.GetRSAPrivateKey());
+    }
+
+    private static bool IsCa(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(c => c.CertificateAuthority);
 
     /// <summary>Tells a file that is no PKCS#12 from a passphrase that does not open it (its MAC does not verify).</summary>
     private static string WhyNotLoaded(string path, byte[] pfx, Secret passphrase, CryptographicException exception)
@@ -207,15 +258,4 @@ public sealed class CaBootstrap
     {
         public override string ToString() => Source;
     }
-}
-
-/// <summary>A CA certificate with its private key.</summary>
-/// <param name="Certificate">The CA certificate.</param>
-/// <param name="Key">Its RSA key.</param>
-public sealed record CaKey(X509Certificate2 Certificate, RSA Key)
-{
-    /// <summary>SHA-256 of the certificate, hex: how the database names this CA.</summary>
-    public string Id { get; } = IdOf(Certificate);
-
-    public static string IdOf(X509Certificate2 certificate) => certificate.GetCertHashString(HashAlgorithmName.SHA256);
 }

@@ -80,10 +80,10 @@ public sealed class CaKeyRing : IScepCredentialProvider
             var current = _bootstrap.LoadOrCreate(_time, out var created);
             CreatedCa |= created;
             var next = _bootstrap.LoadNext();
-            var credentials = ScepCaCredentials.ForCa(current.Certificate, current.Key);
+            var credentials = current.ToCredentials();
             if (next is not null)
             {
-                var forNext = ScepCaCredentials.ForCa(next.Certificate, next.Key);
+                var forNext = next.ToCredentials();
                 credentials = new ScepCaCredentials
                 {
                     CaCertificate = credentials.CaCertificate,
