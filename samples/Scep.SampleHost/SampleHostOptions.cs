@@ -28,6 +28,14 @@ public sealed class SampleHostOptions
     /// <summary>Validity of a created CA, in years.</summary>
     public int CaValidityYears { get; set; } = 10;
 
+    /// <summary>
+    /// The CA key in a PKCS#11 token, as an RFC 7512 URI naming the key object, e.g.
+    /// <c>pkcs11:token=scep;object=scep-ca?module-path=/usr/lib/softhsm/libsofthsm2.so&amp;pin-source=file:/run/secrets/pin</c>
+    /// (the PIN also from <c>SCEP_PKCS11_PIN</c>). The certificates then live in <c>ca.pem</c>; empty (the default) keeps
+    /// the CA in <c>ca.p12</c>.
+    /// </summary>
+    public string? CaKey { get; set; }
+
     /// <summary>The PKCS#12 passphrase; the environment variable <c>SCEP_CA_PASSPHRASE</c> also sets it. When neither is set, a random one is kept in the data folder (development only).</summary>
     public string? CaPassphrase { get; set; }
 

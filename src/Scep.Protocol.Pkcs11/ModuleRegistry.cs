@@ -43,21 +43,57 @@ internal static class ModuleRegistry
         }
     }
 
-    /// <summary>Finalises and initialises the module again, unless someone did since <paramref name="seen"/>.</summary>
+    /// <summary>
+    /// Finalises and initialises the module again, unless someone did since <paramref name="seen"/>. It waits for the
+    /// calls in progress (<see cref="EnterCall"/>): finalising a module while another thread is inside it is undefined
+    /// (PKCS#11 v2.40 §5.4, C_Finalize).
+    /// </summary>
     public static (IPkcs11Library Library, int Initialisation) Reinitialise(Pkcs11InteropFactories factories, string path, int seen)
     {
+        Entry entry;
         lock (Gate)
         {
-            var entry = Modules[path];
-            if (entry.Initialisation == seen)
-            {
-                entry.Library.Dispose();
-                entry.Library = Load(factories, path);
-                entry.Initialisation++;
-            }
-
-            return (entry.Library, entry.Initialisation);
+            entry = Modules[path];
         }
+
+        entry.Calls.EnterWriteLock();
+        try
+        {
+            lock (Gate)
+            {
+                if (entry.Initialisation == seen)
+                {
+                    entry.Library.Dispose();
+                    entry.Library = Load(factories, path);
+                    entry.Initialisation++;
+                }
+
+                return (entry.Library, entry.Initialisation);
+            }
+        }
+        finally
+        {
+            entry.Calls.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Marks a call into the module as in progress, until disposed: reinitialisation waits for it.</summary>
+    public static CallScope EnterCall(string path)
+    {
+        Entry? entry;
+        lock (Gate)
+        {
+            Modules.TryGetValue(path, out entry);
+        }
+
+        entry?.Calls.EnterReadLock();
+        return new CallScope(entry?.Calls);
+    }
+
+    /// <summary>A call in progress (<see cref="EnterCall"/>).</summary>
+    public readonly struct CallScope(ReaderWriterLockSlim? calls) : IDisposable
+    {
+        public void Dispose() => calls?.ExitReadLock();
     }
 
     public static void Release(string path)
@@ -92,5 +128,7 @@ internal static class ModuleRegistry
         public int Initialisation { get; set; }
 
         public int References { get; set; }
+
+        public ReaderWriterLockSlim Calls { get; } = new(LockRecursionPolicy.NoRecursion);
     }
 }

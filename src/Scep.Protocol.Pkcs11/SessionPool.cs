@@ -88,7 +88,12 @@ internal sealed class SessionPool : IDisposable
             var (session, generation) = Rent();
             try
             {
-                var result = work(session, generation);
+                T result;
+                using (ModuleRegistry.EnterCall(_modulePath))
+                {
+                    result = work(session, generation);
+                }
+
                 Return(session, generation);
                 return result;
             }
@@ -121,6 +126,7 @@ internal sealed class SessionPool : IDisposable
                 slot = EnsureConnected();
             }
 
+            using var call = ModuleRegistry.EnterCall(_modulePath);
             using var session = slot.OpenSession(SessionType.ReadWrite);
             return work(session);
         }
@@ -310,10 +316,11 @@ internal sealed class SessionPool : IDisposable
         return parts.Count == 0 ? "(any token)" : string.Join(" ", parts);
     }
 
-    private static void Close(ISession session)
+    private void Close(ISession session)
     {
         try
         {
+            using var call = ModuleRegistry.EnterCall(_modulePath);
             session.Dispose();
         }
         catch (Exception e) when (e is Pkcs11Exception or ObjectDisposedException or InvalidOperationException)

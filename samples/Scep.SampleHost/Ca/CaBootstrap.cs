@@ -8,8 +8,11 @@ using Microsoft.Extensions.Options;
 
 namespace Scep.SampleHost;
 
-/// <summary>Creates the CA on first start and loads it afterwards, from a passphrase-protected PKCS#12 in the data folder.</summary>
-public sealed class CaBootstrap
+/// <summary>
+/// Creates the CA on first start and loads it afterwards: from a passphrase-protected PKCS#12 in the data folder, or with
+/// <c>SampleHost:CaKey</c> from a PKCS#11 token (<see cref="TokenCaKeys"/>).
+/// </summary>
+public sealed class CaBootstrap : IDisposable
 {
     public const string CaFileName = "ca.p12";
     public const string NextCaFileName = "next-ca.p12";
@@ -17,18 +20,25 @@ public sealed class CaBootstrap
     public const string PassphraseVariable = "SCEP_CA_PASSPHRASE";
 
     private readonly SampleHostOptions _options;
+    private readonly TokenCaKeys? _token;
 
     public CaBootstrap(IOptions<SampleHostOptions> options)
     {
         _options = options.Value;
         DataDirectory = Path.GetFullPath(_options.DataDirectory);
+        _token = string.IsNullOrWhiteSpace(_options.CaKey) ? null : new TokenCaKeys(_options, DataDirectory);
     }
 
     public string DataDirectory { get; }
 
-    public string CaPath => Path.Combine(DataDirectory, CaFileName);
+    /// <summary>Closes the token, when the CA key is in one.</summary>
+    public void Dispose() => _token?.Dispose();
 
-    public string NextCaPath => Path.Combine(DataDirectory, NextCaFileName);
+    /// <summary>The current CA's file: <c>ca.p12</c>, or with the key in a token <c>ca.pem</c> (its certificates). The key ring watches it.</summary>
+    public string CaPath => _token?.CaPath ?? Path.Combine(DataDirectory, CaFileName);
+
+    /// <summary>The next CA's file, after <c>rollover-ca</c>: <c>next-ca.p12</c>, or <c>next-ca.pem</c>.</summary>
+    public string NextCaPath => _token?.NextCaPath ?? Path.Combine(DataDirectory, NextCaFileName);
 
     /// <summary>Loads the CA, creating the data folder and the CA first if they are missing.</summary>
     /// <param name="time">The clock for a new CA's validity.</param>
@@ -36,6 +46,11 @@ public sealed class CaBootstrap
     public CaKey LoadOrCreate(TimeProvider time, out bool created)
     {
         CreateDataDirectory();
+        if (_token is not null)
+        {
+            return _token.LoadOrCreate(time, out created);
+        }
+
         var passphrase = Passphrase(createIfMissing: true);
         created = false;
         if (!File.Exists(CaPath))
@@ -49,12 +64,18 @@ public sealed class CaBootstrap
 
     /// <summary>The next CA (after <c>rollover-ca</c>), or null.</summary>
     public CaKey? LoadNext() =>
-        File.Exists(NextCaPath) ? Load(NextCaPath, Passphrase(createIfMissing: false)) : null;
+        _token is not null ? _token.LoadNext()
+        : File.Exists(NextCaPath) ? Load(NextCaPath, Passphrase(createIfMissing: false)) : null;
 
     /// <summary>Creates the next CA certificate (a new key), valid from now, and stores it beside the current one.</summary>
     /// <returns>The next CA, or null when one exists already.</returns>
     public CaKey? CreateNext(TimeProvider time)
     {
+        if (_token is not null)
+        {
+            return _token.CreateNext(time);
+        }
+
         var passphrase = Passphrase(createIfMissing: false);
         if (!TryWritePkcs12(NextCaPath, CreateCa(time.GetUtcNow()), passphrase.Value))
         {
@@ -103,7 +124,7 @@ public sealed class CaBootstrap
     {
         try
         {
-            return TryCreateFile(path, certificates.ExportPkcs12(KeyProtection, passphrase));
+            return CaFiles.TryCreate(path, certificates.ExportPkcs12(KeyProtection, passphrase));
         }
         finally
         {
@@ -111,27 +132,6 @@ public sealed class CaBootstrap
             {
                 certificate.Dispose();
             }
-        }
-    }
-
-    private static bool TryCreateFile(string path, byte[] bytes)
-    {
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, bytes);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        try
-        {
-            File.Move(temporary, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-            return false;
         }
     }
 
@@ -247,7 +247,7 @@ public sealed class CaBootstrap
                 throw new SampleHostConfigurationException($"The CA passphrase is not set: {CaPath} exists, {file} does not; configure SampleHost:CaPassphrase or {PassphraseVariable}.");
             }
 
-            TryCreateFile(file, System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
+            CaFiles.TryCreate(file, System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
         }
 
         return new Secret(File.ReadAllText(file).Trim(), file);

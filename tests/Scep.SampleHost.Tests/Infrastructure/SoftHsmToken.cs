@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -63,7 +62,10 @@ public sealed class SoftHsmToken
         System.IO.Directory.CreateDirectory(token.TokenFolder);
         await File.WriteAllTextAsync(token.ConfigurationFile, $"directories.tokendir = {token.TokenFolder}\nobjectstore.backend = file\nlog.level = ERROR\n");
         await File.WriteAllTextAsync(token.PinFile, pin + "\n");
-        File.SetUnixFileMode(token.PinFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!System.OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(token.PinFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         var init = await token.RunAsync(util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "5678-so-pin");
         init.ExitCode.Should().Be(0, init.Output + init.Error);
         return token;
