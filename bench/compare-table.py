@@ -181,13 +181,18 @@ if curve:
     print("\n## The curve: server CPU per enrollment against certificates issued\n")
     print("Each server new, then steps of enrollments (no warm-up within a step; our host after its JIT warm-up, which "
           "counts as issued); the server CPU of each step alone. Points in curve.csv, drawn in curve.svg.\n")
-    print("| Server | Steps | Certificates | First step ms | Last step ms | Min–max ms | Last ÷ first |")
-    print("|---|---:|---|---:|---:|---|---:|")
+    print("| Server | Steps | Certificates | First step ms | Last step ms | Min–max ms | Last ÷ first | Slope, ms per 1,000 certificates |")
+    print("|---|---:|---|---:|---:|---|---:|---:|")
     for name in dict.fromkeys(p["server"] for p in curve):
         points = [p for p in curve if p["server"] == name]
         cpu = [float(p["server_cpu_ms_per_enrollment"]) for p in points]
+        mid = [float(p["certificates_mid"]) / 1000 for p in points]
+        slope = "–"
+        if len(points) > 1 and len(set(mid)) > 1:   # least squares
+            mx, my = statistics.mean(mid), statistics.mean(cpu)
+            slope = f"{sum((x - mx) * (y - my) for x, y in zip(mid, cpu)) / sum((x - mx) ** 2 for x in mid):+.3f}"
         print(f"| {NAMES.get(name, name)} | {len(points)} | {int(points[0]['certificates_before']):,} → {int(points[-1]['certificates_after']):,} | "
-              f"{cpu[0]:.2f} | {cpu[-1]:.2f} | {min(cpu):.2f}–{max(cpu):.2f} | {cpu[-1] / cpu[0]:.2f} |")
+              f"{cpu[0]:.2f} | {cpu[-1]:.2f} | {min(cpu):.2f}–{max(cpu):.2f} | {cpu[-1] / cpu[0]:.2f} | {slope} |")
     print()
     for p in curve:
         print(f"- {p['server']}: {int(p['certificates_before']):,}–{int(p['certificates_after']):,} certificates, "
