@@ -47,7 +47,8 @@
 #                          server CPU per enrollment measured (scep bench --server-pid) against the certificates
 #                          the store held; our host after its warm-up (counted), micromdm from a fresh depot.
 #                          Writes curve.csv and curve.svg; CURVE= skips it
-#   CURVE_SERVERS="sqlite micromdm"    (sqlite, ecdsa, softhsm, micromdm: stores whose certificates can be counted)
+#   CURVE_SERVERS="sqlite micromdm"    those of sqlite and micromdm in SERVERS by default; any of sqlite, ecdsa,
+#                          softhsm, micromdm (stores whose certificates can be counted)
 #   DOCS_SVG=PATH          also copy curve.svg there, e.g. DOCS_SVG=docs/images/depot-curve.svg
 #   BASELINE=REV           also build the sample host at git revision REV (git archive, beside the run) for the
 #                          servers sqlite-base and memory-base: an A/B of two versions in one run, e.g.
@@ -73,7 +74,7 @@ MDM_RUN_WARMUP=${MDM_RUN_WARMUP:-0}
 CURVE=${CURVE-10000}
 CURVE_STEP=${CURVE_STEP:-1000}
 CURVE_C=${CURVE_C:-4}
-CURVE_SERVERS=${CURVE_SERVERS:-sqlite micromdm}
+CURVE_SERVERS=${CURVE_SERVERS:-$(for name in sqlite micromdm; do if [[ " $SERVERS " == *" $name "* ]]; then echo "$name"; fi; done)}
 DOCS_SVG=${DOCS_SVG:-}
 BASELINE=${BASELINE:-}
 KEY_POOL=${KEY_POOL:-${XDG_CACHE_HOME:-$HOME/.cache}/scep-bench/keys}
