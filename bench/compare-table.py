@@ -3,6 +3,7 @@
 
 Usage: compare-table.py OUT N "CONCURRENCY..." "LINEAR..."
 """
+import csv
 import glob
 import json
 import os
@@ -10,8 +11,11 @@ import statistics
 import sys
 
 out, n, concurrency, linear = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4].split()
-NAMES = {"sqlite": "ours, SQLite", "memory": "ours, in memory", "micromdm": "micromdm scepserver"}
-ORDER = ("sqlite-base", "sqlite", "memory-base", "memory", "micromdm")
+NAMES = {"sqlite": "ours, SQLite", "memory": "ours, in memory", "ecdsa": "ours, SQLite, ECDSA P-256 CA",
+         "softhsm": "ours, SQLite, CA key in SoftHSM2", "micromdm": "micromdm, fresh depot",
+         "micromdm-grown": "micromdm, grown depot"}
+ORDER = ("sqlite-base", "sqlite", "memory-base", "memory", "ecdsa", "softhsm", "micromdm", "micromdm-grown")
+MDM = ("micromdm", "micromdm-grown")
 
 
 def read(path, default=None):
@@ -34,6 +38,31 @@ def fmt(value, digits=1):
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
+def span(values, unit=""):
+    lo, hi = min(values), max(values)
+    return f"{lo:.2f}{unit}" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f}{unit}–{hi:.2f}{unit}"
+
+
+def store(s, run):
+    """Certificates the server's store held before and after a run (its uncounted warm-up included); None unknown."""
+    try:
+        before, after = (int(x) for x in (read(os.path.join(out, s, f"{run}.store"), "") or "").split())
+    except ValueError:
+        return None
+    return None if before < 0 or after < 0 else (before, after)
+
+
+def held(s, run):
+    r = store(s, run)
+    return "–" if r is None else f"{r[0]:,}–{r[1]:,}"
+
+
+def label(s, run):
+    """micromdm's rows say the depot's size: its cost grows with it."""
+    r = store(s, run)
+    return f"micromdm, depot {r[0]:,}–{r[1]:,}" if s in MDM and r else NAMES[s]
+
+
 machine = dict(line.split("=", 1) for line in (read(os.path.join(out, "machine.txt"), "") or "").splitlines() if "=" in line)
 servers = [s for s in ORDER if os.path.isdir(os.path.join(out, s))]
 baseline = read(os.path.join(out, "baseline.txt"))
@@ -47,22 +76,26 @@ print(f"Machine: {machine.get('cores', '?')} cores, {machine.get('cpu', '?')}; {
       f"load average at start {machine.get('load', '?')}.\n")
 print(f"{n} enrollments per run, RSA-2048 CA keys and device keys, AES-128-CBC + SHA-256 requests "
       "(micromdm replies DES-CBC + SHA-1), every reply verified.\n")
-print("| Server | Clients | Verified/s | p50 ms | p95 ms | p99 ms | Server CPU ms/enrollment | ÷ RSA work | Peak RSS MiB | Failures | Duplicate serials |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+print("| Server | Clients | Certificates held | Verified/s | p50 ms | p95 ms | p99 ms | Server CPU ms/enrollment | ÷ RSA work | Peak RSS MiB | Failures | Duplicate serials |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
 rsa = []
 for s in servers:
     for c in concurrency:
         r = runs[s][c]
         if r is None:
-            print(f"| {NAMES[s]} | {c} | (no result) | | | | | | | | |")
+            print(f"| {label(s, f'c{c}')} | {c} | {held(s, f'c{c}')} | (no result) | | | | | | | | |")
             continue
         rsa.append(r["rsaWorkMs"])
         failures = ", ".join(f"{v} {k}" for k, v in r["failures"].items()) or "0"
-        print(f"| {NAMES[s]} | {c} | {fmt(r['verifiedPerSecond'])} | {fmt(r['latencyMs']['p50'])} | {fmt(r['latencyMs']['p95'])} | "
+        print(f"| {label(s, f'c{c}')} | {c} | {held(s, f'c{c}')} | {fmt(r['verifiedPerSecond'])} | {fmt(r['latencyMs']['p50'])} | {fmt(r['latencyMs']['p95'])} | "
               f"{fmt(r['latencyMs']['p99'])} | {fmt(r['serverCpuMsPerEnrollment'], 2)} | {fmt(r['serverCpuOverRsaWork'], 2)} | "
               f"{fmt((r['serverSampledPeakKiB'] or 0) / 1024)} | {failures} | {r['duplicateSerials']} |")
 print()
-print("Peak RSS: the largest VmRSS sampled every 50 ms during the run; the servers run all their runs in one process.")
+print("Certificates held: the server's store (our SQLite database, micromdm's index.txt) before and after the run, its "
+      "uncounted warm-up included. Our hosts ran all their runs in one process after their warm-up; micromdm ran each "
+      "run in a new process on its own copy of a depot, fresh (empty) or grown, since its file depot reads its whole "
+      "index.txt at every enrollment.\n")
+print("Peak RSS: the largest VmRSS sampled every 50 ms during the run.")
 for s in servers:
     hwm = read(os.path.join(out, s, "vmhwm-kib"))
     startup = read(os.path.join(out, s, "startup-ms"))
@@ -74,8 +107,8 @@ for s in servers:
     jit = [int(x) for x in jit if x is not None]
     if jit:
         extra += f"; JIT during its measured runs {min(jit)}–{max(jit)} ms per run (in the server CPU column)"
-    print(f"- {NAMES[s]}: first answer {startup} ms after start; VmHWM {fmt(int(hwm) / 1024 if hwm else None)} MiB over its life "
-          f"(warm-up included); load tool {fmt(statistics.median(client), 2) if client else '–'} ms CPU per enrollment{extra}.")
+    life = "the largest of its runs' processes" if s in MDM else "over its life (warm-up included)"
+    print(f"- {NAMES[s]}: first answer {startup} ms after start; VmHWM {fmt(int(hwm) / 1024 if hwm else None)} MiB, {life}; load tool {fmt(statistics.median(client), 2) if client else '–'} ms CPU per enrollment{extra}.")
 
 print("\n## RSA references of this run\n")
 rsa_work = statistics.median(rsa) if rsa else None
@@ -100,7 +133,7 @@ def best(s, clean=False):
 
 mdm, mdm_c = best("micromdm")
 mdm_clean, mdm_clean_c = best("micromdm", clean=True)
-for s in ("sqlite", "memory"):
+for s in ("sqlite", "memory", "ecdsa", "softhsm"):
     if s not in servers:
         continue
     ours, ours_c = best(s)
@@ -117,22 +150,53 @@ for s in ("sqlite", "memory"):
     bad = [(c, runs[s][c]["failed"], runs[s][c]["duplicateSerials"]) for c in concurrency if runs[s][c] and (runs[s][c]["failed"] or runs[s][c]["duplicateSerials"])]
     print(f"- Failures and duplicate serials, {NAMES[s]}: " + ("none at any concurrency." if not bad else
           "; ".join(f"{c} clients: {f} failed, {d} duplicates" for c, f, d in bad)) + " Bar: none.")
-if "micromdm" in servers:
-    cpu = [runs["micromdm"][c]["serverCpuMsPerEnrollment"] for c in concurrency if runs["micromdm"][c]]
+for s in MDM:
+    if s not in servers:
+        continue
+    cpu = [runs[s][c]["serverCpuMsPerEnrollment"] for c in concurrency if runs[s][c]]
+    depots = [store(s, f"c{c}") for c in concurrency if store(s, f"c{c}")]
+    where = f" (depot {min(d[0] for d in depots):,}–{max(d[1] for d in depots):,} certificates)" if depots else ""
     if cpu:
-        print(f"- micromdm for comparison: {fmt(min(cpu), 2)}–{fmt(max(cpu), 2)} ms server CPU per enrollment.")
+        print(f"- {NAMES[s]} for comparison{where}: {span(cpu, ' ms')} server CPU per enrollment.")
+for s in ("sqlite", "memory"):
+    if s not in servers:
+        continue
+    parts = []
+    for m in MDM:
+        if m in servers:
+            ratio = [runs[m][c]["serverCpuMsPerEnrollment"] / runs[s][c]["serverCpuMsPerEnrollment"]
+                     for c in concurrency if runs[s][c] and runs[m][c]]
+            if ratio:
+                parts.append(f"{span(ratio, 'x')} {'from a fresh depot' if m == 'micromdm' else 'from the grown depot'}")
+    if parts:
+        print(f"- micromdm's server CPU per enrollment over {NAMES[s]}'s, same concurrency: " + "; ".join(parts) + ".")
 
-if linear and len(linear) == 2 and "sqlite" in servers:
-    small, large = (load(os.path.join(out, "sqlite", f"linear-{x}.json")) for x in linear)
-    if small and large:
-        after = [read(os.path.join(out, "sqlite", f"linear-{x}-rss-after-kib")) for x in linear]
-        print(f"- Linear cost, {NAMES['sqlite']}, {small['concurrency']} clients: {linear[0]} enrollments in {small['elapsedSeconds']:.1f} s, "
-              f"{linear[1]} in {large['elapsedSeconds']:.1f} s: {large['elapsedSeconds'] / small['elapsedSeconds']:.2f}x the time for "
-              f"{int(linear[1]) / int(linear[0]):.0f}x the enrollments ({fmt(small['serverCpuMsPerEnrollment'], 2)} and "
-              f"{fmt(large['serverCpuMsPerEnrollment'], 2)} ms CPU per enrollment; {small['failed'] + large['failed']} failures, "
-              f"{small['duplicateSerials'] + large['duplicateSerials']} duplicates). Memory: peak RSS {fmt(small['serverSampledPeakKiB'] / 1024)} "
-              f"and {fmt(large['serverSampledPeakKiB'] / 1024)} MiB, after the runs {fmt(int(after[0]) / 1024 if after[0] else None)} and "
-              f"{fmt(int(after[1]) / 1024 if after[1] else None)} MiB.")
+curve = []
+try:
+    with open(os.path.join(out, "curve.csv")) as f:
+        curve = list(csv.DictReader(f))
+except OSError:
+    pass
+if curve:
+    print("\n## The curve: server CPU per enrollment against certificates issued\n")
+    print("Each server new, then steps of enrollments (no warm-up within a step; our host after its JIT warm-up, which "
+          "counts as issued); the server CPU of each step alone. Points in curve.csv, drawn in curve.svg.\n")
+    print("| Server | Steps | Certificates | First step ms | Last step ms | Min–max ms | Last ÷ first | Slope, ms per 1,000 certificates |")
+    print("|---|---:|---|---:|---:|---|---:|---:|")
+    for name in dict.fromkeys(p["server"] for p in curve):
+        points = [p for p in curve if p["server"] == name]
+        cpu = [float(p["server_cpu_ms_per_enrollment"]) for p in points]
+        mid = [float(p["certificates_mid"]) / 1000 for p in points]
+        slope = "–"
+        if len(points) > 1 and len(set(mid)) > 1:   # least squares
+            mx, my = statistics.mean(mid), statistics.mean(cpu)
+            slope = f"{sum((x - mx) * (y - my) for x, y in zip(mid, cpu)) / sum((x - mx) ** 2 for x in mid):+.3f}"
+        print(f"| {NAMES.get(name, name)} | {len(points)} | {int(points[0]['certificates_before']):,} → {int(points[-1]['certificates_after']):,} | "
+              f"{cpu[0]:.2f} | {cpu[-1]:.2f} | {min(cpu):.2f}–{max(cpu):.2f} | {cpu[-1] / cpu[0]:.2f} | {slope} |")
+    print()
+    for p in curve:
+        print(f"- {p['server']}: {int(p['certificates_before']):,}–{int(p['certificates_after']):,} certificates, "
+              f"{float(p['server_cpu_ms_per_enrollment']):.2f} ms ({p['failed']} failed, {p['duplicate_serials']} duplicate serials)")
 
 if any(s.endswith("-base") for s in servers):
     print(f"\n## A/B against the baseline {baseline}\n")

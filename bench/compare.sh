@@ -5,10 +5,25 @@
 # Usage: bench/compare.sh            (as root: micromdm runs in a private network namespace)
 #
 # Prints one table (verified enrollments/s, latency, server CPU per enrollment and its ratio to the RSA
-# private-key work, peak memory, failures, duplicate serial numbers), the ratios ours / micromdm, our start-up
-# time, the 1,000 vs 10,000 enrollments run, and the RSA references of the same run (in-tool, openssl speed,
-# and the BenchmarkDotNet codec benchmark). Everything goes to $OUT (a new folder under /tmp by default),
-# summary.md included. Every process it starts is stopped by its PID on exit.
+# private-key work, peak memory, failures, duplicate serial numbers, certificates the store held), the ratios
+# ours / micromdm, our start-up time, the 1,000 vs 10,000 enrollments run, the RSA references of the same run
+# (in-tool, openssl speed, and the BenchmarkDotNet codec benchmark), and the curve: server CPU per enrollment
+# against the certificates each server has issued (curve.csv and curve.svg). Everything goes to $OUT (a new
+# folder under /tmp by default), summary.md included. Every process it starts is stopped by its PID on exit.
+#
+# micromdm's file depot reads its whole index.txt at every enrollment (HasCN), so its cost grows with the
+# certificates it has issued. It is therefore measured twice, each run on its own copy of a depot: "micromdm"
+# from a fresh depot (no warm-up: the row says the depot's size before and after the run) and "micromdm-grown"
+# from a depot that already holds MDM_GROWN certificates. Our hosts get their warm-up (the JIT needs it); the
+# curve shows whether their cost grows with the store.
+#
+# Servers (SERVERS): sqlite, memory (our sample host with the SQLite / in-memory store), sqlite-base and
+# memory-base (the same, built from BASELINE), micromdm (both micromdm rows), and two hooks for host settings
+# being added, not yet tested here:
+#   ecdsa    our SQLite host with an ECDSA P-256 signing CA and an RSA-2048 encryption certificate
+#            (SampleHost:CaKeyAlgorithm=EcdsaP256); the "÷ RSA work" column is then not comparable
+#   softhsm  our SQLite host with the CA key in a SoftHSM2 token made for the run under $OUT/softhsm
+#            (SampleHost:CaKey=pkcs11:...; needs softhsm2-util: apt-get install -y softhsm2)
 #
 # Environment (all optional):
 #   N=1000                 enrollments per measured run
@@ -22,7 +37,19 @@
 #                          the JIT time of every measured run is recorded beside it and printed with the table
 #   LINEAR="1000 10000"    the two runs of the linearity check (our SQLite host, concurrency LINEAR_C=4); "" skips it
 #   CODEC_BENCH=1          run the BenchmarkDotNet codec benchmark (bench/Scep.Benchmarks, short job); 0 skips it
-#   SERVERS="sqlite memory micromdm"   (sqlite-base and memory-base: the same hosts built from BASELINE)
+#   SERVERS="sqlite memory micromdm"   (also sqlite-base, memory-base, ecdsa, softhsm: see above)
+#   MDM_GROWN=10000        micromdm's second set of rows: runs on a depot that already holds this many certificates
+#                          (grown by enrollments, MDM_GROWN_C=4 clients, before the runs); "" skips them
+#   MDM_RUN_WARMUP=0       RUN_WARMUP for micromdm's runs: 0, so that a fresh depot is empty when the clock starts
+#                          (micromdm is Go, nothing to compile; the load tool is compiled before the clock anyway)
+#   CURVE=10000            the curve: a new server of each of CURVE_SERVERS, run in steps of CURVE_STEP=1000
+#                          enrollments at CURVE_C=4 clients until its store holds CURVE certificates, each step's
+#                          server CPU per enrollment measured (scep bench --server-pid) against the certificates
+#                          the store held; our host after its warm-up (counted), micromdm from a fresh depot.
+#                          Writes curve.csv and curve.svg; CURVE= skips it
+#   CURVE_SERVERS="sqlite micromdm"    those of sqlite and micromdm in SERVERS by default; any of sqlite, ecdsa,
+#                          softhsm, micromdm (stores whose certificates can be counted)
+#   DOCS_SVG=PATH          also copy curve.svg there, e.g. DOCS_SVG=docs/images/depot-curve.svg
 #   BASELINE=REV           also build the sample host at git revision REV (git archive, beside the run) for the
 #                          servers sqlite-base and memory-base: an A/B of two versions in one run, e.g.
 #                          BASELINE=HEAD~3 SERVERS="sqlite-base sqlite memory-base memory" LINEAR= bench/compare.sh
@@ -41,6 +68,14 @@ LINEAR=${LINEAR-1000 10000}
 LINEAR_C=${LINEAR_C:-4}
 CODEC_BENCH=${CODEC_BENCH:-1}
 SERVERS=${SERVERS:-sqlite memory micromdm}
+MDM_GROWN=${MDM_GROWN-10000}
+MDM_GROWN_C=${MDM_GROWN_C:-4}
+MDM_RUN_WARMUP=${MDM_RUN_WARMUP:-0}
+CURVE=${CURVE-10000}
+CURVE_STEP=${CURVE_STEP:-1000}
+CURVE_C=${CURVE_C:-4}
+CURVE_SERVERS=${CURVE_SERVERS:-$(for name in sqlite micromdm; do if [[ " $SERVERS " == *" $name "* ]]; then echo "$name"; fi; done)}
+DOCS_SVG=${DOCS_SVG:-}
 BASELINE=${BASELINE:-}
 KEY_POOL=${KEY_POOL:-${XDG_CACHE_HOME:-$HOME/.cache}/scep-bench/keys}
 CHALLENGE=bench-$RANDOM$RANDOM
@@ -53,7 +88,21 @@ die() { log "error: $*"; exit 1; }
 for tool in dotnet python3 curl openssl; do
   command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
-if [[ " $SERVERS " == *" micromdm "* ]]; then
+CURVE_RUN=
+[[ -n $CURVE ]] && CURVE_RUN=$CURVE_SERVERS
+for name in $SERVERS; do
+  case $name in sqlite|memory|sqlite-base|memory-base|ecdsa|softhsm|micromdm) ;; *) die "unknown server $name" ;; esac
+done
+for name in $CURVE_RUN; do
+  case $name in sqlite|ecdsa|softhsm|micromdm) ;; *) die "no curve for $name: its certificates cannot be counted (CURVE_SERVERS)" ;; esac
+done
+[[ -z $CURVE || ( $CURVE =~ ^[0-9]+$ && $CURVE_STEP =~ ^[1-9][0-9]*$ ) ]] || die "CURVE and CURVE_STEP are numbers of enrollments"
+[[ -z $MDM_GROWN || $MDM_GROWN =~ ^[0-9]+$ ]] || die "MDM_GROWN is a number of certificates"
+if [[ " $SERVERS $CURVE_RUN " == *" softhsm "* ]]; then
+  command -v softhsm2-util >/dev/null || die "missing tool: softhsm2-util (apt-get install -y softhsm2), or leave softhsm out of SERVERS"
+  [[ -f /usr/lib/softhsm/libsofthsm2.so ]] || die "missing /usr/lib/softhsm/libsofthsm2.so (apt-get install -y softhsm2)"
+fi
+if [[ " $SERVERS $CURVE_RUN " == *" micromdm "* ]]; then
   for tool in scepserver socat unshare nsenter ip; do
     command -v "$tool" >/dev/null || die "missing tool: $tool (apt-get install -y scep socat iproute2 util-linux), or SERVERS=\"sqlite memory\""
   done
@@ -148,42 +197,88 @@ if [[ $CODEC_BENCH == 1 ]]; then
 fi
 
 # --- servers -----------------------------------------------------------------------------------------------
-SERVER_PID= RELAYS=() URL= STARTUP_MS=
-start_ours() {  # start_ours NAME STORE [HOST_DIR]
-  local name=$1 store=$2 dir=${3:-$OUT/build/host} port data t0 dll
+# The running server: its PID, relays (micromdm), URL, the load tool's extra arguments, and where its store is
+# (DATA: our SQLite host's data folder; DEPOT: micromdm's depot; neither for the in-memory store).
+SERVER_PID= RELAYS=() URL= STARTUP_MS= CLIENT_ARGS=() DATA= DEPOT=
+start_ours() {  # start_ours NAME STORE [HOST_DIR [SETTING=VALUE...]] : files under $OUT/NAME; settings of SampleHost:
+  local name=$1 store=$2 dir=${3:-$OUT/build/host} port data t0 dll setting host_args=() env_args=()
+  shift $(( $# < 3 ? $# : 3 ))
+  for setting in "$@"; do    # e.g. CaKeyAlgorithm=EcdsaP256: to the admin command (environment) and the host (argument)
+    env_args+=("SampleHost__${setting%%=*}=${setting#*=}")
+    host_args+=("--SampleHost:${setting%%=*}=${setting#*=}")
+  done
   dll=$dir/Scep.SampleHost.dll
   port=$(free_port)
   data=$OUT/$name/data
   mkdir -p "$data"
   # The CA (RSA 2048) is made by an admin command before the clock: the start-up time is that of a server whose
   # data folder exists. Admin commands read the configuration from the working directory and the environment.
-  if [[ ! -f $data/ca.p12 ]]; then
-    (cd "$dir" && SampleHost__DataDirectory=$data SampleHost__CaKeySize=2048 SampleHost__CaPassphrase=bench \
-      SampleHost__Store=$store dotnet "$dll" show-ca) >"$OUT/$name/ca.txt" 2>&1 || die "could not create the CA, see $OUT/$name/ca.txt"
+  if [[ ! -f $data/ca.p12 && ! -f $OUT/$name/ca.done ]]; then
+    (cd "$dir" && env SampleHost__DataDirectory="$data" SampleHost__CaKeySize=2048 SampleHost__CaPassphrase=bench \
+      SampleHost__Store="$store" "${env_args[@]}" dotnet "$dll" show-ca) >"$OUT/$name/ca.txt" 2>&1 \
+      || die "could not create the CA, see $OUT/$name/ca.txt"
+    touch "$OUT/$name/ca.done"
   fi
   t0=$(now_ms)
   setsid dotnet "$dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" \
     --SampleHost:DataDirectory="$data" --SampleHost:CaKeySize=2048 --SampleHost:CaPassphrase=bench \
-    --SampleHost:Store="$store" \
+    --SampleHost:Store="$store" "${host_args[@]}" \
     --Scep:Aliases:bench:Mode=Ra --Scep:Aliases:bench:RaChallenge="$CHALLENGE" \
     </dev/null >>"$OUT/$name/server.log" 2>&1 &
   SERVER_PID=$!
   STARTED+=("$SERVER_PID")
-  RELAYS=()
+  RELAYS=() CLIENT_ARGS=() DEPOT=
+  DATA=; [[ $store == Database ]] && DATA=$data
   URL=http://127.0.0.1:$port/scep/bench/pkiclient.exe
   wait_for "$URL" "$SERVER_PID" || die "$name did not start, see $OUT/$name/server.log"
   STARTUP_MS=$(( $(now_ms) - t0 ))
 }
 
-start_micromdm() {  # following /work/shared/interop/start-micromdm-server.sh (PEERS.md): loopback only
-  local name=micromdm port depot run sock t0 deadline
+start_softhsm() {  # start_softhsm NAME : our SQLite host with its CA key in a SoftHSM2 token of its own, under $OUT/NAME
+  local name=$1 hsm=$OUT/$1 key
+  mkdir -p "$hsm/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$hsm/tokens" >"$hsm/softhsm2.conf"
+  export SOFTHSM2_CONF=$hsm/softhsm2.conf   # for the admin command (which creates the key in the token) and the host
+  if [[ ! -f $hsm/token.done ]]; then
+    softhsm2-util --init-token --free --label scep-bench --pin 1234 --so-pin 5678 >"$hsm/init-token.txt" 2>&1 \
+      || die "softhsm2-util --init-token failed, see $hsm/init-token.txt"
+    touch "$hsm/token.done"
+  fi
+  (umask 077 && printf '1234' >"$hsm/pin")
+  chmod 600 "$hsm/pin"
+  key="pkcs11:token=scep-bench;object=scep-ca?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:$hsm/pin"
+  start_ours "$name" Database "$OUT/build/host" "CaKey=$key"
+  unset SOFTHSM2_CONF
+}
+
+start_kind() {  # start_kind KIND NAME : one of our servers of this kind, its files under $OUT/NAME
+  local kind=$1 name=$2
+  case $kind in
+    sqlite) start_ours "$name" Database ;;
+    memory) start_ours "$name" InMemory ;;
+    sqlite-base) start_ours "$name" Database "$OUT/build/host-base" ;;
+    memory-base) start_ours "$name" InMemory "$OUT/build/host-base" ;;
+    ecdsa) start_ours "$name" Database "$OUT/build/host" CaKeyAlgorithm=EcdsaP256 ;;   # RSA-2048 encryption certificate (CaKeySize)
+    softhsm) start_softhsm "$name" ;;
+    *) die "unknown server $kind" ;;
+  esac
+}
+
+mdm_template() {  # mdm_template DIR : a depot with micromdm's CA (RSA 2048) and no certificate yet, made once per run
+  local dir=$1
+  [[ -f $dir/ca.pem ]] && return 0
+  mkdir -p "$(dirname "$dir")"
+  scepserver ca -init -depot "$dir" -keySize 2048 -organization scep-bench -organizational_unit "SCEP BENCH CA" \
+    >"$dir.ca-init.log" 2>&1 || die "scepserver ca -init failed, see $dir.ca-init.log"
+}
+
+start_micromdm() {  # start_micromdm DIR DEPOT : following /work/shared/interop/start-micromdm-server.sh (PEERS.md): loopback only
+  local dir=$1 depot=$2 port run sock t0 deadline
   port=$(free_port)
-  depot=$OUT/$name/depot
-  run=$OUT/$name/run
+  run=$dir/run
   sock=$run/scep.sock
-  mkdir -p "$depot" "$run"
-  [[ -f $depot/ca.pem ]] || scepserver ca -init -depot "$depot" -keySize 2048 -organization scep-bench \
-    -organizational_unit "SCEP BENCH CA" >"$run/ca-init.log" 2>&1 || die "scepserver ca -init failed, see $run/ca-init.log"
+  mkdir -p "$run"
+  [[ -f $depot/ca.pem ]] || die "no CA in the depot $depot"
   t0=$(now_ms)
   # unshare and bash exec, so $! is scepserver itself; its network namespace has only lo.
   setsid unshare -n bash -c 'ip link set lo up && exec "$@"' _ scepserver -depot "$depot" -port "$port" \
@@ -209,18 +304,44 @@ start_micromdm() {  # following /work/shared/interop/start-micromdm-server.sh (P
   RELAYS+=($!)
   STARTED+=("${RELAYS[1]}")
   URL=http://127.0.0.1:$port/scep
+  CLIENT_ARGS=(--legacy)   # its replies are DES-CBC + SHA-1 whatever the request used
+  DATA= DEPOT=$depot
   wait_for "$URL" "${RELAYS[1]}" || die "relay on 127.0.0.1:$port did not come up"
 }
 
-bench() {  # bench NAME JSON N C : a measured run when JSON is given, else a warm-up
-  local name=$1 json=$2 n=$3 c=$4 args
-  args=(bench "$URL" -n "$n" -c "$c" --challenge "$CHALLENGE" --digest sha256 --key-pool "$KEY_POOL" --timeout 60s)
-  [[ $name == micromdm ]] && args+=(--legacy)   # its replies are DES-CBC + SHA-1 whatever the request used
+issued() {  # certificates the running server's store holds: rows of our SQLite store, lines of micromdm's index.txt; -1 unknown
+  if [[ -n $DEPOT ]]; then
+    if [[ -f $DEPOT/index.txt ]]; then wc -l <"$DEPOT/index.txt"; else echo 0; fi
+  elif [[ -n $DATA ]]; then
+    python3 - "$DATA/scep.db" <<'PY' || echo -1
+import sqlite3, sys, pathlib
+path = pathlib.Path(sys.argv[1])
+if not path.exists():
+    print(-1)
+else:
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+        print(db.execute("SELECT COUNT(*) FROM certificates").fetchone()[0])
+PY
+  else
+    echo -1
+  fi
+}
+
+bench() {  # bench DIR JSON N C [RUN_WARMUP] : a measured run when JSON is given, else a warm-up; log in DIR/bench.log
+  local dir=$1 json=$2 n=$3 c=$4 warm=${5:-$RUN_WARMUP} args
+  args=(bench "$URL" -n "$n" -c "$c" --challenge "$CHALLENGE" --digest sha256 --key-pool "$KEY_POOL" --timeout 60s "${CLIENT_ARGS[@]}")
   if [[ -n $json ]]; then
-    args+=(--warmup "$RUN_WARMUP" --server-pid "$SERVER_PID" --json "$json")
+    args+=(--warmup "$warm" --server-pid "$SERVER_PID" --json "$json")
     for pid in "${RELAYS[@]}"; do args+=(--relay-pid "$pid"); done
   fi
-  "${SCEP[@]}" "${args[@]}" >>"$OUT/$name/bench.log" 2>&1 || true   # failures are results, not errors
+  "${SCEP[@]}" "${args[@]}" >>"$dir/bench.log" 2>&1 || true   # failures are results, not errors
+}
+
+measured() {  # measured DIR RUN N C [RUN_WARMUP] : a measured run, DIR/RUN.json, with the store's size before and after it in DIR/RUN.store
+  local dir=$1 run=$2 before
+  before=$(issued)
+  bench "$dir" "$dir/$run.json" "$3" "$4" "${5:-$RUN_WARMUP}"
+  echo "$before $(issued)" >"$dir/$run.store"
 }
 
 jit_ms() {  # our host's JIT compilation time so far, in whole ms (from its /metrics; 0 when unreadable)
@@ -230,46 +351,125 @@ jit_ms() {  # our host's JIT compilation time so far, in whole ms (from its /met
   echo "${ms:-0}"
 }
 
+warm_up_ours() {  # warm_up_ours NAME : WARMUP enrollments, then rounds of 500 until the JIT has caught up
+  local name=$1 round before spent
+  log "$name: warm-up of $WARMUP enrollments (the first run also fills the key pool $KEY_POOL)"
+  if (( WARMUP > 0 )); then bench "$OUT/$name" "" "$WARMUP" 4; fi
+  # .NET compiles hot methods again, optimized, in the background; under full load that lags behind. Measure
+  # once it has caught up: a round of 500 enrollments that costs the JIT less than JIT_SETTLED_MS. (It still
+  # compiles in bursts later, 50-280 ms per measured run here: recorded per run, and part of the CPU column.)
+  for round in $(seq "$JIT_ROUNDS"); do
+    before=$(jit_ms); bench "$OUT/$name" "" 500 2; spent=$(( $(jit_ms) - before ))
+    log "$name: warm-up round $round, 500 enrollments, JIT $spent ms"
+    if (( spent < JIT_SETTLED_MS )); then break; fi
+  done
+}
+
+grow_to() {  # grow_to NAME TARGET : enrollments, in batches of at most 1,000, until the store holds TARGET certificates
+  local name=$1 target=$2 have n
+  while have=$(issued); (( have < target )); do
+    n=$(( target - have ))
+    if (( n > 1000 )); then n=1000; fi
+    bench "$OUT/$name" "" "$n" "$MDM_GROWN_C"
+    (( $(issued) > have )) || die "$name: no certificate issued by a batch of $n, see $OUT/$name/bench.log"
+  done
+}
+
+run_micromdm() {  # run_micromdm NAME TEMPLATE : micromdm's runs, each from its own copy of the depot TEMPLATE
+  local name=$1 template=$2 c hwm=0 run_hwm
+  for c in $CONCURRENCY; do
+    rm -rf "$OUT/$name/depot"
+    cp -a "$template" "$OUT/$name/depot"
+    start_micromdm "$OUT/$name" "$OUT/$name/depot"
+    [[ -f $OUT/$name/startup-ms ]] || echo "$STARTUP_MS" >"$OUT/$name/startup-ms"
+    log "$name: PID $SERVER_PID, depot of $(issued) certificates; $N enrollments, $c concurrent clients"
+    measured "$OUT/$name" "c$c" "$N" "$c" "$MDM_RUN_WARMUP"
+    log "$name: depot $(cut -d' ' -f1 "$OUT/$name/c$c.store") -> $(cut -d' ' -f2 "$OUT/$name/c$c.store") certificates"
+    run_hwm=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+    if (( run_hwm > hwm )); then hwm=$run_hwm; fi
+    stop_pids "$SERVER_PID" "${RELAYS[@]}"
+  done
+  echo "$hwm" >"$OUT/$name/vmhwm-kib"
+  rm -rf "$OUT/$name/depot"
+}
+
 for name in $SERVERS; do
   mkdir -p "$OUT/$name"
-  case $name in
-    sqlite) start_ours sqlite Database ;;
-    memory) start_ours memory InMemory ;;
-    sqlite-base) start_ours sqlite-base Database "$OUT/build/host-base" ;;
-    memory-base) start_ours memory-base InMemory "$OUT/build/host-base" ;;
-    micromdm) start_micromdm ;;
-    *) die "unknown server $name" ;;
-  esac
-  echo "$STARTUP_MS" >"$OUT/$name/startup-ms"
-  log "$name: PID $SERVER_PID, first answer after $STARTUP_MS ms; warm-up of $WARMUP enrollments (the first run also fills the key pool $KEY_POOL)"
-  (( WARMUP > 0 )) && bench "$name" "" "$WARMUP" 4
-  ours=false; [[ $name == micromdm ]] || ours=true
-  if $ours; then
-    # .NET compiles hot methods again, optimized, in the background; under full load that lags behind. Measure
-    # once it has caught up: a round of 500 enrollments that costs the JIT less than JIT_SETTLED_MS. (It still
-    # compiles in bursts later, 50-280 ms per measured run here: recorded per run, and part of the CPU column.)
-    for round in $(seq "$JIT_ROUNDS"); do
-      before=$(jit_ms); bench "$name" "" 500 2; spent=$(( $(jit_ms) - before ))
-      log "$name: warm-up round $round, 500 enrollments, JIT $spent ms"
-      (( spent < JIT_SETTLED_MS )) && break
-    done
+  if [[ $name == micromdm ]]; then
+    # From a fresh depot: no warm-up, each run on an empty copy (micromdm's cost grows with its depot).
+    mdm_template "$OUT/micromdm/template"
+    run_micromdm micromdm "$OUT/micromdm/template"
+    if [[ -n $MDM_GROWN ]]; then
+      # From a depot of MDM_GROWN certificates, grown once by enrollments and copied for each run.
+      mkdir -p "$OUT/micromdm-grown"
+      cp -a "$OUT/micromdm/template" "$OUT/micromdm-grown/template"
+      start_micromdm "$OUT/micromdm-grown" "$OUT/micromdm-grown/template"
+      log "micromdm-grown: growing a depot to $MDM_GROWN certificates ($MDM_GROWN_C clients)"
+      grow_to micromdm-grown "$MDM_GROWN"
+      stop_pids "$SERVER_PID" "${RELAYS[@]}"
+      run_micromdm micromdm-grown "$OUT/micromdm-grown/template"
+      rm -rf "$OUT/micromdm-grown/template"   # certificates and keys of no further use
+    fi
+    continue
   fi
+  start_kind "$name" "$name"
+  echo "$STARTUP_MS" >"$OUT/$name/startup-ms"
+  log "$name: PID $SERVER_PID, first answer after $STARTUP_MS ms"
+  warm_up_ours "$name"
   for c in $CONCURRENCY; do
     log "$name: $N enrollments, $c concurrent clients"
-    if $ours; then before=$(jit_ms); fi
-    bench "$name" "$OUT/$name/c$c.json" "$N" "$c"
-    if $ours; then echo $(( $(jit_ms) - before )) >"$OUT/$name/c$c.jit-ms"; fi
+    before=$(jit_ms)
+    measured "$OUT/$name" "c$c" "$N" "$c"
+    echo $(( $(jit_ms) - before )) >"$OUT/$name/c$c.jit-ms"
   done
   awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status" >"$OUT/$name/vmhwm-kib"
   if [[ $name == sqlite && -n $LINEAR ]]; then
     for n in $LINEAR; do
       log "$name: linearity, $n enrollments, $LINEAR_C concurrent clients"
-      bench "$name" "$OUT/$name/linear-$n.json" "$n" "$LINEAR_C"
+      measured "$OUT/$name" "linear-$n" "$n" "$LINEAR_C"
       awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status" >"$OUT/$name/linear-$n-rss-after-kib"
     done
   fi
   stop_pids "$SERVER_PID" "${RELAYS[@]}"
 done
+
+# --- the curve: server CPU per enrollment against the certificates issued so far -------------------------------
+# A new server of each kind. Each step is one `scep bench --server-pid` run of CURVE_STEP enrollments without a
+# warm-up of its own, so the server CPU of a step is that of its own enrollments only (read from /proc before and
+# after it) and the store's size before and after the step is exact (counted between steps, not during them).
+for name in $CURVE_RUN; do
+  dir=curve/$name
+  mkdir -p "$OUT/$dir"
+  if [[ $name == micromdm ]]; then
+    mdm_template "$OUT/micromdm/template"
+    cp -a "$OUT/micromdm/template" "$OUT/$dir/depot"
+    start_micromdm "$OUT/$dir" "$OUT/$dir/depot"
+    log "curve, $name: a fresh depot, no warm-up"
+  else
+    start_kind "$name" "$dir"
+    warm_up_ours "$dir"
+  fi
+  step=0
+  while have=$(issued); (( have < CURVE )); do
+    step=$((step + 1))
+    run=$(printf 'step-%03d' "$step")
+    measured "$OUT/$dir" "$run" "$CURVE_STEP" "$CURVE_C" 0
+    read -r before after <"$OUT/$dir/$run.store"
+    cpu=$(python3 -c 'import json, sys; print("%.2f" % json.load(open(sys.argv[1]))["serverCpuMsPerEnrollment"])' "$OUT/$dir/$run.json" 2>/dev/null || echo "?")
+    log "curve, $name: step $step, store $before -> $after certificates, $cpu ms server CPU per enrollment"
+    (( after > before )) || die "curve, $name: no certificate issued in step $step, see $OUT/$dir/bench.log"
+  done
+  stop_pids "$SERVER_PID" "${RELAYS[@]}"
+  rm -rf "$OUT/$dir/depot"
+done
+if [[ -n $CURVE_RUN ]]; then
+  python3 "$ROOT/bench/curve-svg.py" "$OUT" "$OUT/curve.csv" "$OUT/curve.svg" || die "could not draw the curve"
+  if [[ -n $DOCS_SVG ]]; then
+    mkdir -p "$(dirname "$DOCS_SVG")"
+    cp "$OUT/curve.svg" "$DOCS_SVG"
+    log "curve copied to $DOCS_SVG"
+  fi
+fi
 
 # --- the table -----------------------------------------------------------------------------------------------
 python3 "$ROOT/bench/compare-table.py" "$OUT" "$N" "$CONCURRENCY" "$LINEAR" | tee "$OUT/summary.md"
