@@ -227,18 +227,10 @@ public sealed class Pkcs11Token : IDisposable
         return attributes;
     }
 
-    /// <summary>The URI that finds a private key's public key object: its CKA_ID when it has one, else its label.</summary>
-    private Pkcs11Uri IdentityOf(ISession session, IObjectHandle privateKey, Pkcs11Uri key)
+    /// <summary>The URI that finds a private key's public key object: the key's own, with the private key's CKA_ID when it has one.</summary>
+    private static Pkcs11Uri IdentityOf(ISession session, IObjectHandle privateKey, Pkcs11Uri key)
     {
         var id = TokenObjects.Bytes(session, privateKey, CKA.CKA_ID);
-        if (id.Length == 0 && key.Object is { } label)
-        {
-            return Uri.WithObject(label);
-        }
-
-        var text = "pkcs11:id=" + Pct(id) + (key.Object is { } o ? ";object=" + Pct(System.Text.Encoding.UTF8.GetBytes(o)) : string.Empty);
-        return Pkcs11Uri.Parse(text);
+        return id.Length == 0 ? key : key.WithId(id);
     }
-
-    private static string Pct(byte[] bytes) => string.Concat(Array.ConvertAll(bytes, b => "%" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 }

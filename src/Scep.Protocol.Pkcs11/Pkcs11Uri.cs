@@ -112,6 +112,13 @@ public sealed class Pkcs11Uri
         return new Pkcs11Uri(path, _query);
     }
 
+    /// <summary>The same URI with this object id (CKA_ID), its label kept: how a key's public half is found beside it.</summary>
+    internal Pkcs11Uri WithId(byte[] id)
+    {
+        var path = new Dictionary<string, byte[]>(_path, StringComparer.Ordinal) { ["id"] = id };
+        return new Pkcs11Uri(path, _query);
+    }
+
     /// <summary>The URI, percent-encoded, without <c>pin-value</c>.</summary>
     /// <returns>The URI text.</returns>
     public override string ToString()
