@@ -35,8 +35,10 @@ case "${1:-}" in
     password=$(openssl rand -hex 16)
     pg_createcluster "$v" "$name" --port "$port" --start-conf manual --locale C.UTF-8 --encoding UTF8 -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null 2>&1 \
       || die "pg_createcluster $v $name failed"
-    # Loopback only; durability does not matter for a test cluster.
-    printf '%s\n' "listen_addresses = '127.0.0.1'" 'fsync = off' 'synchronous_commit = off' 'full_page_writes = off' \
+    # Loopback only; durability does not matter for a test cluster. No autovacuum: a test's DROP DATABASE ... WITH
+    # (FORCE), run by the unprivileged role, cannot end an autovacuum worker that is busy on that database (42501, "must
+    # be a member of the role whose process is being terminated"), which failed a CI run once.
+    printf '%s\n' "listen_addresses = '127.0.0.1'" 'fsync = off' 'synchronous_commit = off' 'full_page_writes = off' 'autovacuum = off' \
       >"/etc/postgresql/$v/$name/conf.d/scep-test.conf"
     if ! pg_ctlcluster "$v" "$name" start >/dev/null 2>&1; then
       tail -n 5 "/var/log/postgresql/postgresql-$v-$name.log" >&2 || true
