@@ -102,6 +102,16 @@ public sealed class DatabaseEndEntityStore : IEndEntityStore
     public async ValueTask<IReadOnlyList<EndEntity>> ListAsync(CancellationToken cancellationToken) =>
         await _database.QueryAsync($"SELECT {Columns} FROM end_entities ORDER BY username", [], Read, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Deletes an end entity (its certificates stay on record); a request holding it then finds no entity.</summary>
+    /// <param name="username">The username (exact).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>False when there was none.</returns>
+    public async ValueTask<bool> DeleteAsync(string username, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(username);
+        return await _database.ExecuteAsync("DELETE FROM end_entities WHERE username = @username", [("username", username)], cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     private static (string, object?)[] Parameters(EndEntity entity) =>
     [
         ("username", entity.Username),

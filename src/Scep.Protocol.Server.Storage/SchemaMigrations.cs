@@ -114,6 +114,22 @@ internal static class SchemaMigrations
                 "CREATE INDEX IF NOT EXISTS scep_transactions_pending ON scep_transactions (username) WHERE state = 2",
             ],
             RemoveApprovalMarkersAsync),
+        new(
+            3,
+            "the audit log of administrative actions",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS audit_log (
+                    id TEXT NOT NULL PRIMARY KEY,
+                    at {int} NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NULL,
+                    outcome {int} NOT NULL,
+                    detail TEXT NULL)
+                """,
+                "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
+            ]),
     ];
 
     /// <summary>The version this code writes.</summary>
