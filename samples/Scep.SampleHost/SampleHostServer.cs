@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Scep.Protocol.AspNetCore;
 using Scep.Protocol.Server;
 using Scep.Protocol.Server.Storage;
+using Scep.SampleHost.AdminApi;
 
 namespace Scep.SampleHost;
 
@@ -71,6 +72,7 @@ internal static class SampleHostServer
             });
         }
 
+        app.MapSampleHostAdminApi();
         app.MapScep("/scep/pkiclient.exe", "scep");
         app.MapScep("/cgi-bin/pkiclient.exe", "scep"); // RFC 8894 §4.1's default path, which clients use when given only a host
         app.MapScep("/scep/{alias}/pkiclient.exe");

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using Scep.Protocol.Server;
 using Scep.Protocol.Server.InMemory;
 using Scep.Protocol.Server.Storage;
+using Scep.SampleHost.AdminApi;
 
 namespace Scep.SampleHost;
 
@@ -39,6 +40,8 @@ public static class SampleHostServices
                 Path.Combine(sp.GetRequiredService<CaBootstrap>().DataDirectory, sp.GetRequiredService<IOptions<SampleHostOptions>>().Value.SqliteFileName),
                 configuration.GetConnectionString(ConnectionStringName)))
             .AddIssuingAuthority();
+        services.TryAddSingleton<DatabaseAuditLog>();
+        services.TryAddSingleton<AdminActor>(sp => new AdminActor(sp.GetService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()));
         services.TryAddSingleton<Administration>();
         return services;
     }
@@ -64,6 +67,7 @@ public static class SampleHostServices
         Select<ICertificateStore, DatabaseCertificateStore, InMemoryCertificateStore>(services);
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddSampleHostAdminApi(configuration);
         return services;
     }
 

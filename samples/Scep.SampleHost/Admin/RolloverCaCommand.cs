@@ -8,11 +8,10 @@ namespace Scep.SampleHost.Admin;
 /// <summary><c>rollover-ca</c>: creates the next CA certificate, which GetNextCACert serves from then on.</summary>
 internal sealed class RolloverCaCommand() : AdminCommand("rollover-ca", "create the next CA certificate (served by GetNextCACert)")
 {
-    public override bool UsesDatabase => false;
-
-    public override Task RunAsync(ParseResult parse, Administration admin, TextWriter output, CancellationToken cancellationToken)
+    // It writes the data folder, and its audit entry goes to the database.
+    public override async Task RunAsync(ParseResult parse, Administration admin, TextWriter output, CancellationToken cancellationToken)
     {
-        var rolled = admin.RolloverCa();
-        return AdminOutput.DescribeAsync(output, "Created the next CA; GetNextCACert serves it from now on", rolled.Certificate, pem: false);
+        var rolled = await admin.RolloverCaAsync().ConfigureAwait(false);
+        await AdminOutput.DescribeAsync(output, "Created the next CA; GetNextCACert serves it from now on", rolled.Certificate, pem: false).ConfigureAwait(false);
     }
 }
