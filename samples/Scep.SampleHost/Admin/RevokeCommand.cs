@@ -1,8 +1,5 @@
-using System;
 using System.CommandLine;
-using System.Globalization;
 using System.IO;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -23,20 +20,8 @@ internal sealed class RevokeCommand : AdminCommand
 
     public override async Task RunAsync(ParseResult parse, Administration admin, TextWriter output, CancellationToken cancellationToken)
     {
-        var reason = parse.GetValue(_reason) is { } text ? ParseReason(text) : (X509RevocationReason?)null;
+        var reason = RevocationReasons.Parse(parse.GetValue(_reason));
         var revoked = await admin.RevokeAsync(parse.GetValue(_serial)!, reason, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"Revoked {revoked.SerialNumber} ({revoked.Subject}){(reason is null ? string.Empty : ", reason " + reason)}; the next CRL lists it.").ConfigureAwait(false);
-    }
-
-    private static X509RevocationReason ParseReason(string value)
-    {
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
-        {
-            return Enum.IsDefined((X509RevocationReason)code) ? (X509RevocationReason)code : throw new FormatException($"Unknown revocation reason code {code}.");
-        }
-
-        return Enum.TryParse<X509RevocationReason>(value, ignoreCase: true, out var reason)
-            ? reason
-            : throw new FormatException($"Unknown revocation reason '{value}'.");
     }
 }

@@ -5,7 +5,6 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Scep.SampleHost.Admin;
 
@@ -25,7 +24,6 @@ internal static class AdminApiEndpoints
     {
         var api = app.MapGroup(AdminApiOptions.PathBase + "/v1")
             .AddEndpointFilter<AdminApiErrors>()
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 

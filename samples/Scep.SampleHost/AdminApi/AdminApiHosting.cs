@@ -20,6 +20,10 @@ internal static class AdminApiHosting
         services.AddSingleton<AdminCallers>();
         services.AddHttpContextAccessor();
         services.AddProblemDetails();
+
+        // A body or query value that does not bind is a 400 in every environment, never an exception page (which, in
+        // Development, would echo the request's headers: its API key).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AdminApiAuthentication>(AdminApiAuthentication.SchemeName, null);
         services.AddAuthorization(AdminPolicies.Add);
         services.AddOpenApi("v1", options => options.ShouldInclude = description => description.RelativePath?.StartsWith("admin/api/", StringComparison.Ordinal) == true);
@@ -45,8 +49,13 @@ internal static class AdminApiHosting
             return;
         }
 
-        // Empty 4xx answers of the API (a body that is not JSON, a missing route value) get a problem details body.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(AdminApiOptions.PathBase), branch => branch.UseStatusCodePages());
+        // Bodies are bounded before anything reads them, and empty 4xx answers (a body that is not JSON, a query value
+        // that is not a number) get a problem details body.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(AdminApiOptions.PathBase), branch =>
+        {
+            branch.Use(AdminApiBodyLimit.InvokeAsync);
+            branch.UseStatusCodePages();
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         AdminApiEndpoints.Map(app);

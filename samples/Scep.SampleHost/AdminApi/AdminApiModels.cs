@@ -1,6 +1,5 @@
 using System;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Scep.Protocol.Server;
 using Scep.Protocol.Server.Storage;
 
@@ -61,26 +60,4 @@ public sealed record CaView(string Subject, string Sha256, DateTimeOffset NotBef
 public sealed record AuditView(string Id, DateTimeOffset At, string Actor, string Action, string? Target, string Outcome, string? Detail)
 {
     public static AuditView Of(AuditEntry e) => new(e.Id, e.At, e.Actor, e.Action, e.Target, e.Outcome.ToString(), e.Detail);
-}
-
-/// <summary>The revocation reasons the API accepts.</summary>
-internal static class RevocationReasons
-{
-    /// <exception cref="FormatException">Not a reason.</exception>
-    public static X509RevocationReason? Parse(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code))
-        {
-            return Enum.IsDefined((X509RevocationReason)code) ? (X509RevocationReason)code : throw new FormatException($"Unknown revocation reason code {code}.");
-        }
-
-        return Enum.TryParse<X509RevocationReason>(text.Trim(), ignoreCase: true, out var reason) && Enum.IsDefined(reason)
-            ? reason
-            : throw new FormatException($"Unknown revocation reason '{text}'.");
-    }
 }

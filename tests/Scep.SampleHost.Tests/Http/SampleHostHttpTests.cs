@@ -323,14 +323,28 @@ public class SampleHostHttpTests
         var listed = await AdminCommands.RunAsync(["list-entities"], _host.Services, output, error, CancellationToken.None);
         var shown = await AdminCommands.RunAsync(["show-ca"], _host.Services, output, error, CancellationToken.None);
         var unknownApprove = await AdminCommands.RunAsync(["approve", "FFFF"], _host.Services, output, error, CancellationToken.None);
-        var missingOption = await AdminCommands.RunAsync(["add-entity", "--username", "x"], _host.Services, output, error, CancellationToken.None);
+        var missingOption = await AdminCommands.RunAsync(["add-entity", "--password", "x"], _host.Services, output, error, CancellationToken.None);
         var badReason = await AdminCommands.RunAsync(["revoke", "01", "--reason", "bored"], _host.Services, output, error, CancellationToken.None);
 
         (added, listed, shown, unknownApprove, missingOption, badReason).Should().Be((0, 0, 0, 1, 2, 2));
         output.ToString().Should().Contain("Added end entity 'cli-device'").And.MatchRegex("cli-device +NEW +\\* +CN=cli-device,O=Example")
             .And.Contain("SHA-256:").And.Contain(_ca.GetCertHashString(HashAlgorithmName.SHA256)[..2]);
         output.ToString().Should().NotContain("cli-secret", "the enrollment code is never printed");
-        error.ToString().Should().Contain("No pending request FFFF").And.Contain("--password is required").And.Contain("Unknown revocation reason 'bored'");
+        error.ToString().Should().Contain("No pending request FFFF").And.Contain("--username is required").And.Contain("Unknown revocation reason 'bored'");
+    }
+
+    [Test]
+    public async Task AddEntity_WithoutPassword_PrintsAGeneratedCodeOnce_WhichEnrolls()
+    {
+        using var output = new StringWriter();
+
+        var exit = await AdminCommands.RunAsync(["add-entity", "--username", "generated-device"], _host.Services, output, output, CancellationToken.None);
+
+        exit.Should().Be(0);
+        var code = System.Text.RegularExpressions.Regex.Match(output.ToString(), "Enrollment code \\(shown once\\): ([A-Z2-9]{20})").Groups[1].Value;
+        code.Should().HaveLength(20);
+        var reply = await _host.Client().SendAsync(ScepTestClient.NewDevice("CN=generated-device", code, keySlot: 44, _ca).PkcsReq());
+        reply.Status.Should().Be(PkiStatus.Success);
     }
 
     internal static void ShouldChainTo(X509Certificate2 certificate, X509Certificate2 ca, DateTimeOffset? at = null)

@@ -23,7 +23,7 @@ public class CommandLineTests
 
         run.ExitCode.Should().Be(0, run.Error);
         run.Output.Should().Contain("--urls URL").And.Contain("SampleHost:DataDirectory").And.Contain("SCEP_CA_PASSPHRASE")
-            .And.Contain("Scep:Aliases:NAME:Mode").And.Contain("add-entity --username U --password P [--dn DN] [--alias A]")
+            .And.Contain("Scep:Aliases:NAME:Mode").And.Contain("add-entity --username U [--password P] [--dn DN] [--alias A]")
             .And.Contain("revoke SERIAL [--reason R]").And.Contain("show-ca [--pem]").And.NotContain("Now listening");
         foreach (var command in Commands)
         {
