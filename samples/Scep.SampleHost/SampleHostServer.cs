@@ -39,6 +39,7 @@ internal static class SampleHostServer
         // The options' validators (an RA alias without its challenge, approval aliases in memory) run before the data
         // folder is touched: a bad setting creates no CA.
         _ = app.Services.GetRequiredService<IOptions<ScepServerOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<AdminApiOptions>>().Value;
         var hostOptions = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
         await app.Services.InitializeSampleHostAsync(CancellationToken.None).ConfigureAwait(false);
         var cas = app.Services.GetRequiredService<CaKeyRing>();

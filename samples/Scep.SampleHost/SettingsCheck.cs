@@ -7,8 +7,8 @@ using Scep.Protocol.Server;
 namespace Scep.SampleHost;
 
 /// <summary>
-/// Checks the <c>Scep</c> and <c>SampleHost</c> sections before anything starts. The configuration binder drops an
-/// alias whose value does not convert (<c>Scep:Aliases:ra:Mode=Bogus</c> made the alias vanish: 404) and ignores
+/// Checks the <c>Scep</c>, <c>SampleHost</c> and <c>AdminApi</c> sections before anything starts. The configuration binder drops an
+/// alias (or an admin API key) whose value does not convert (<c>Scep:Aliases:ra:Mode=Bogus</c> made the alias vanish: 404) and ignores
 /// unknown keys (a misspelt <c>RaChalenge</c>); here both stop the host with the setting's name.
 /// </summary>
 public static partial class SettingsCheck
@@ -26,6 +26,18 @@ public static partial class SettingsCheck
 
         Bind(scep, new ScepServerOptions());
         Bind(configuration.GetSection(SampleHostOptions.SectionName), new SampleHostOptions());
+        var admin = configuration.GetSection(AdminApi.AdminApiOptions.SectionName);
+        foreach (var key in admin.GetSection(nameof(AdminApi.AdminApiOptions.ApiKeys)).GetChildren())
+        {
+            Bind(key, new AdminApi.AdminApiKey());
+        }
+
+        foreach (var certificate in admin.GetSection(nameof(AdminApi.AdminApiOptions.ClientCertificates)).GetChildren())
+        {
+            Bind(certificate, new AdminApi.AdminClientCertificate());
+        }
+
+        Bind(admin, new AdminApi.AdminApiOptions());
     }
 
     private static void Bind(IConfigurationSection section, object target)

@@ -78,7 +78,7 @@ internal sealed partial class AdminApiAuthentication(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Admin API: refused a {Credential} from {RemoteAddress}")]
+        [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Admin API: refused the {Credential} of a caller at {RemoteAddress}")]
         public static partial void Refused(ILogger logger, string credential, string remoteAddress);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -39,6 +40,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The free port a <c>{port2}</c> in the settings was replaced with.</summary>
+    public int SecondPort { get; private set; }
+
     public string DataDirectory { get; }
 
     public IReadOnlyDictionary<string, string> Environment { get; }
@@ -72,7 +76,13 @@ public sealed class HostProcess : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
-            var host = Start(environment, port, dataDirectory, workingDirectory);
+            var secondPort = FreePort();
+
+            // A setting may name the host's port as {port} and a second free port as {port2} (an HTTPS endpoint).
+            var resolved = environment.ToDictionary(e => e.Key, e => e.Value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+                .Replace("{port2}", secondPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            var host = Start(resolved, port, dataDirectory, workingDirectory);
+            host.SecondPort = secondPort;
             if (await host.WaitUntilHealthyAsync())
             {
                 return host;

@@ -48,6 +48,24 @@ public class StartupFailureTests
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
+    [TestCase("Key", "too-short", "AdminApi:ApiKeys 'ops': the key must have at least 32 characters")]
+    [TestCase("KeySha256", "abc", "AdminApi:ApiKeys 'ops': KeySha256 is not 64 hex digits")]
+    [TestCase("Role", "Root", "AdminApi:ApiKeys:0:Role is 'Root', which is not one of Viewer, Operator, Admin")]
+    [TestCase("Kee", "x", "AdminApi:ApiKeys:0 has no setting AdminApi:ApiKeys:0:Kee")]
+    public async Task InvalidAdminApiKey_OneLineNamesIt_AndNoCaIsCreated(string field, string value, string expected)
+    {
+        using var directory = new TempDirectory("scep-startup-adminapi-");
+        var settings = Settings(directory.Sub("data"));
+        settings["AdminApi__ApiKeys__0__Name"] = "ops";
+        settings[$"AdminApi__ApiKeys__0__{field}"] = value;
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        ShouldFailInOneLine(run).Should().Contain(expected);
+        run.Output.Should().NotContain(value == "too-short" ? value : "\u0000", "a key is never printed");
+        Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
+    }
+
     [Test]
     public async Task CaFileThatIsNotPkcs12_OneLineNamesTheFile()
     {
