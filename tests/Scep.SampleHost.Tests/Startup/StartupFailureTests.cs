@@ -62,7 +62,10 @@ public class StartupFailureTests
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
         ShouldFailInOneLine(run).Should().Contain(expected);
-        run.Output.Should().NotContain(value == "too-short" ? value : "\u0000", "a key is never printed");
+        if (field == "Key")
+        {
+            (run.Output + run.Error).Should().NotContain(value, "a key is never printed");
+        }
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
