@@ -1,0 +1,86 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Scep.Protocol.Webhooks.Tests.Infrastructure;
+
+namespace Scep.Protocol.Webhooks.Tests.Challenge;
+
+/// <summary>The receiver's three answers, through the real pipeline and a real Kestrel receiver.</summary>
+public class ChallengeDecisionTests : WebhookTests
+{
+    [Test]
+    public async Task Allow_IssuesTheCertificate_AndTheReceiverGotASignedRequestWithTheCsrAndItsNames()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((r, c, _) => WebhookReceiver.AnswerAsync(c, r, """{"decision":"allow"}""", Now));
+        using var server = Pipeline(receiver.Url);
+        var client = ClientWithNames(server);
+        var request = client.PkcsReq();
+
+        var reply = await server.SendAsync(request, "hook");
+
+        client.IssuedFrom(reply).Subject.Should().Contain("CN=device-1");
+        var seen = receiver.Received.Should().ContainSingle().Subject;
+        WebhookSignature.Verify(Secret, seen.Timestamp, seen.Id, seen.Body, seen.Signature, server.Now, WebhookSignature.DefaultTolerance).Should().BeTrue();
+        seen.Timestamp.Should().Be(server.Now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var json = seen.Json;
+        json.GetProperty("type").GetString().Should().Be("scep.challenge");
+        json.GetProperty("deliveryId").GetString().Should().Be(seen.Id);
+        json.GetProperty("alias").GetString().Should().Be("hook");
+        json.GetProperty("transactionId").GetString().Should().Be(request.TransactionId);
+        json.GetProperty("messageType").GetString().Should().Be("PKCSReq");
+        json.GetProperty("challenge").GetString().Should().Be("device-challenge");
+        json.GetProperty("subject").GetString().Should().Be("CN=device-1, O=Example");
+        json.GetProperty("commonName").GetString().Should().Be("device-1");
+        json.GetProperty("csr").GetString().Should().StartWith("-----BEGIN CERTIFICATE REQUEST-----");
+        var names = json.GetProperty("subjectAltNames");
+        names.GetProperty("dns").EnumerateArray().Select(e => e.GetString()).Should().Equal("device-1.example.com");
+        names.GetProperty("ip").EnumerateArray().Select(e => e.GetString()).Should().Equal("192.0.2.7");
+        names.GetProperty("email").EnumerateArray().Select(e => e.GetString()).Should().Equal("device-1@example.com");
+        names.GetProperty("uri").EnumerateArray().Select(e => e.GetString()).Should().Equal("urn:uuid:5f0b6c1e-2d3a-4e5f-8a9b-0c1d2e3f4a5b");
+    }
+
+    [Test]
+    public async Task Deny_WithAReason_GivesAFailureCarryingThatReason_MadePrintableAndBounded()
+    {
+        var reason = "Device not in inventory\u0007" + new string('x', 500);
+        await using var receiver = await WebhookReceiver.StartAsync((r, c, _) => WebhookReceiver.AnswerAsync(
+            c, r, System.Text.Json.JsonSerializer.Serialize(new { decision = "deny", reason }), Now));
+        using var server = Pipeline(receiver.Url);
+
+        var reply = await ClientWithNames(server).EnrollAsync("hook");
+
+        reply.Status.Should().Be(PkiStatus.Failure);
+        reply.FailInfo.Should().Be(FailInfo.BadRequest);
+        reply.FailInfoText.Should().StartWith("Device not in inventory x").And.HaveLength(WebhookChallengeOptions.MaxReasonLength);
+    }
+
+    [Test]
+    public async Task Pending_GivesPending_AndThePollIsAskedAgain_ThenAllowGivesSuccess()
+    {
+        var decision = "pending";
+        await using var receiver = await WebhookReceiver.StartAsync((r, c, _) => WebhookReceiver.AnswerAsync(c, r, "{\"decision\":\"" + decision + "\"}", Now));
+        using var server = Pipeline(receiver.Url);
+        var client = ClientWithNames(server);
+
+        var first = await client.EnrollAsync("hook");
+        first.Status.Should().Be(PkiStatus.Pending);
+        decision = "allow";
+        var poll = client.Poll(server.Ca.Certificate);
+        var second = await server.SendAsync(poll, "hook");
+
+        client.IssuedFrom(second).Subject.Should().Contain("CN=device-1");
+        receiver.Received.Should().HaveCount(2);
+        receiver.Received.Select(r => r.Id).Distinct().Should().HaveCount(2, "every delivery has its own id");
+    }
+
+    [Test]
+    public async Task AnotherAlias_IsNotSentToTheReceiver()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((r, c, _) => WebhookReceiver.AnswerAsync(c, r, """{"decision":"deny"}""", default));
+        using var server = Pipeline(receiver.Url);
+
+        var reply = await server.NewClient("CN=ra-device", "ra-secret").EnrollAsync("ra");
+
+        reply.Status.Should().Be(PkiStatus.Success);
+        receiver.Received.Should().BeEmpty();
+    }
+}
