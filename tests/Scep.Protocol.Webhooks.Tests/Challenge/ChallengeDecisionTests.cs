@@ -39,6 +39,33 @@ public class ChallengeDecisionTests : WebhookTests
     }
 
     [Test]
+    public async Task AllowWithProfileData_StoresTheDataOnTheEndEntity()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((r, c, _) => WebhookReceiver.AnswerAsync(
+            c, r, """{"decision":"allow","profileData":{"department":"sales","assetTag":"A-1001"}}""", Now));
+        using var server = Pipeline(receiver.Url);
+        var client = ClientWithNames(server);
+
+        client.IssuedFrom(await client.EnrollAsync("hook")).Should().NotBeNull();
+
+        server.Entities.Entities.Single(e => e.Username == "device-1").ProfileData
+            .Should().Contain("department", "sales").And.Contain("assetTag", "A-1001");
+    }
+
+    [Test]
+    public async Task AllowWithTooMuchProfileData_GivesFailure()
+    {
+        var data = string.Join(",", Enumerable.Range(0, 3).Select(i => $"\"k{i}\":\"v\""));
+        await using var receiver = await WebhookReceiver.StartAsync((r, c, _) => WebhookReceiver.AnswerAsync(c, r, "{\"decision\":\"allow\",\"profileData\":{" + data + "}}", Now));
+        using var server = Pipeline(receiver.Url, o => o.MaxProfileDataEntries = 2);
+
+        var reply = await ClientWithNames(server).EnrollAsync("hook");
+
+        reply.Status.Should().Be(PkiStatus.Failure);
+        reply.FailInfoText.Should().Be(WebhookChallengeValidator.InvalidAnswerReason);
+    }
+
+    [Test]
     public async Task Deny_WithAReason_GivesAFailureCarryingThatReason_MadePrintableAndBounded()
     {
         var reason = "Device not in inventory\u0007" + new string('x', 500);
