@@ -97,6 +97,8 @@ public class ChallengeDecisionTests : WebhookTests
         client.IssuedFrom(second).Subject.Should().Contain("CN=device-1");
         receiver.Received.Should().HaveCount(2);
         receiver.Received.Select(r => r.Id).Distinct().Should().HaveCount(2, "every delivery has its own id");
+        receiver.Received.Select(r => r.Json.GetProperty("messageType").GetString()).Should().Equal(["PKCSReq", "PKCSReq"], "the poll re-asks about the request it polls for");
+        receiver.Received.Select(r => r.Json.GetProperty("transactionId").GetString()).Distinct().Should().ContainSingle();
     }
 
     [Test]
