@@ -59,7 +59,7 @@ public sealed class WebhookNotifier : IEnrollmentObserver, IDisposable
             {
                 attempts++;
                 var reply = await _sender.PostAsync(body, deliveryId, cancellationToken).ConfigureAwait(false);
-                if (reply.Failure == WebhookFailure.None && reply.StatusCode is >= 200 and <= 299)
+                if (reply.Failure != WebhookFailure.Unavailable && reply.StatusCode is >= 200 and <= 299)
                 {
                     WebhookLog.NotificationDelivered(_logger, _options.Url, deliveryId, kind, reply.StatusCode);
                     return;

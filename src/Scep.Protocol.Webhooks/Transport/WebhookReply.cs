@@ -11,7 +11,7 @@ internal enum WebhookFailure
     /// <summary>The receiver could not be reached or did not answer in time, or answered 5xx: the service is down.</summary>
     Unavailable,
 
-    /// <summary>The answer is larger than the limit.</summary>
+    /// <summary>The answer is larger than the limit (its status is kept: a notifier counts a 2xx as delivered).</summary>
     TooLarge,
 }
 

@@ -74,13 +74,13 @@ internal sealed class WebhookSender : IDisposable
 
             if (response.Content.Headers.ContentLength > _options.MaxResponseBytes)
             {
-                return WebhookReply.Failed(WebhookFailure.TooLarge, "Content-Length " + response.Content.Headers.ContentLength);
+                return new WebhookReply(WebhookFailure.TooLarge, status, null, null, default, "Content-Length " + response.Content.Headers.ContentLength);
             }
 
             var answer = await ReadBoundedAsync(response.Content, _options.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
             if (answer is null)
             {
-                return WebhookReply.Failed(WebhookFailure.TooLarge, "body over " + _options.MaxResponseBytes + " bytes");
+                return new WebhookReply(WebhookFailure.TooLarge, status, null, null, default, "body over " + _options.MaxResponseBytes + " bytes");
             }
 
             return new WebhookReply(WebhookFailure.None, status, Header(response, WebhookSignature.TimestampHeader), Header(response, WebhookSignature.SignatureHeader), answer, null);

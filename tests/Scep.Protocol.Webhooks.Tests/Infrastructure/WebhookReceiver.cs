@@ -91,6 +91,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var body = Encoding.UTF8.GetBytes(json);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
         if (sign)
         {
             var timestamp = now.ToUnixTimeSeconds();
