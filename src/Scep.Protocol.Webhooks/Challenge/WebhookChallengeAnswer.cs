@@ -54,7 +54,7 @@ internal static class WebhookChallengeAnswer
         }
     }
 
-    /// <summary>The failInfoText shown to the device: printable ASCII (RFC 8894 §3.2.1.4.3 carries it as a PrintableString-like UTF8String), at most <see cref="WebhookChallengeOptions.MaxReasonLength"/> characters.</summary>
+    /// <summary>The failInfoText shown to the device: printable ASCII (RFC 8894 §3.2.1.4 carries it as a UTF8String that clients show as untrusted text), at most <see cref="WebhookChallengeOptions.MaxReasonLength"/> characters.</summary>
     internal static string? Printable(string text)
     {
         var builder = new StringBuilder(Math.Min(text.Length, WebhookChallengeOptions.MaxReasonLength));
