@@ -91,6 +91,29 @@ public class WebhookHostTests
         host.Output.Should().NotContain(Secret);
     }
 
+    [TestCase("Webhooks__Challenge__Secret", "too-short-secret", "Webhooks:Challenge: Secret must be set and at least 32 characters long.")]
+    [TestCase("Webhooks__Challenge__Url", "http://hooks.example.com/scep", "Webhooks:Challenge: Url must be https")]
+    public async Task ABadWebhookSetting_StopsTheHostWithOneLineNamingIt_NeverTheSecret(string variable, string value, string expected)
+    {
+        using var directory = new TempDirectory("scep-webhook-setting-");
+        var settings = new Dictionary<string, string>
+        {
+            ["SampleHost__DataDirectory"] = directory.Sub("data"),
+            ["SampleHost__CaKeySize"] = "2048",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Webhooks__Challenge__Url"] = "https://hooks.example.com/scep",
+            ["Webhooks__Challenge__Secret"] = Secret,
+            ["Webhooks__Challenge__Aliases"] = "ra",
+        };
+        settings[variable] = value;
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        run.ExitCode.Should().Be(1, run.Output + run.Error);
+        run.Error.TrimEnd().Split('\n').Should().ContainSingle(run.Error).Which.Should().Contain(expected);
+        (run.Output + run.Error).Should().NotContain(Secret).And.NotContain("too-short-secret");
+    }
+
     private static async Task<Receiver> StartReceiverAsync(RequestDelegate handle)
     {
         var builder = WebApplication.CreateSlimBuilder();
