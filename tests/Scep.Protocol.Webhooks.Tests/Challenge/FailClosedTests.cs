@@ -150,4 +150,18 @@ public class FailClosedTests : WebhookTests
         reply.Status.Should().Be(PkiStatus.Pending);
         server.Authority.IssuedCertificates.Should().BeEmpty();
     }
+
+    [Test]
+    public async Task AFailure_IsLoggedWithTheDeliveryIdAndCause_NeverTheSecretOrTheChallenge()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync((r, c, _) => WebhookReceiver.AnswerAsync(c, r, """{"decision":"allow"}""", Now, status: 500));
+        using var server = Pipeline(receiver.Url);
+
+        await ClientWithNames(server, challenge: "device-challenge-77").EnrollAsync("hook");
+
+        var id = receiver.Received.Should().ContainSingle().Subject.Id!;
+        var logs = server.Logs.GetSnapshot();
+        logs.Should().Contain(l => l.Message.Contains(id, StringComparison.Ordinal) && l.Message.Contains("HTTP 500", StringComparison.Ordinal));
+        logs.Should().NotContain(l => l.Message.Contains(Secret, StringComparison.Ordinal) || l.Message.Contains("device-challenge-77", StringComparison.Ordinal));
+    }
 }
