@@ -68,6 +68,7 @@ public static class SampleHostServices
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddSampleHostAdminApi(configuration);
+        services.AddSampleHostWebhooks(configuration);
         return services;
     }
 
