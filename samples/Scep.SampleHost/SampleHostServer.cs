@@ -40,6 +40,7 @@ internal static class SampleHostServer
         // folder is touched: a bad setting creates no CA.
         _ = app.Services.GetRequiredService<IOptions<ScepServerOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<AdminApiOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<Scep.Protocol.Intune.IntuneOptions>>().Value;
         var hostOptions = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
         await app.Services.InitializeSampleHostAsync(CancellationToken.None).ConfigureAwait(false);
         var cas = app.Services.GetRequiredService<CaKeyRing>();

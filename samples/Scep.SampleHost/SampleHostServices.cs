@@ -69,6 +69,7 @@ public static class SampleHostServices
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddSampleHostAdminApi(configuration);
         services.AddSampleHostWebhooks(configuration);
+        services.AddSampleHostIntune(configuration);
         return services;
     }
 

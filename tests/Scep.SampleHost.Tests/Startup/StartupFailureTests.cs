@@ -69,6 +69,26 @@ public class StartupFailureTests
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
+    [TestCase("Intune__ClientId", "not-a-guid", "Intune: ClientId is the app registration's application id")]
+    [TestCase("Intune__WhenUnavailable", "Sometimes", "Intune:WhenUnavailable must be Fail or Pending")]
+    [TestCase("Intune__ClientSecretFile", "/nonexistent/secret", "Intune: set ClientSecret or ClientSecretFile, not both")]
+    public async Task InvalidIntuneSetting_OneLineNamesIt_NeverTheSecret_AndNoCaIsCreated(string variable, string value, string expected)
+    {
+        using var directory = new TempDirectory("scep-startup-intune-");
+        var settings = Settings(directory.Sub("data"));
+        settings["Intune__TenantId"] = "contoso.onmicrosoft.com";
+        settings["Intune__ClientId"] = "6e0c2b1a-3f4d-4e5a-9b8c-7d6e5f4a3b2c";
+        settings["Intune__ClientSecret"] = "intune-secret-SECRETVALUE";
+        settings["Intune__Aliases"] = "ra";
+        settings[variable] = value;
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        ShouldFailInOneLine(run).Should().Contain(expected);
+        (run.Output + run.Error).Should().NotContain("SECRETVALUE");
+        Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
+    }
+
     [Test]
     public async Task CaFileThatIsNotPkcs12_OneLineNamesTheFile()
     {
