@@ -15,6 +15,9 @@ internal static class AdminApiHosting
     {
         services.AddOptions<AdminApiOptions>()
             .Bind(configuration.GetSection(AdminApiOptions.SectionName))
+            .Validate<IOptions<SampleHostOptions>>(
+                (api, host) => !api.Enabled || host.Value.Store == SampleHostStore.Database,
+                "AdminApi needs SampleHost:Store=Database: the admin service and its audit log live in the database.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminApiOptions>, AdminApiOptionsValidator>();
         services.AddSingleton<AdminCallers>();
