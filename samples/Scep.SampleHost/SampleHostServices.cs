@@ -64,6 +64,7 @@ public static class SampleHostServices
         Select<ICertificateStore, DatabaseCertificateStore, InMemoryCertificateStore>(services);
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddSampleHostNdes(configuration);
         return services;
     }
 
