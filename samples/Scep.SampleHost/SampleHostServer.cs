@@ -80,6 +80,7 @@ internal static class SampleHostServer
         app.MapScep("/scep/{alias}/pkiclient.exe");
         app.MapScep("/ejbca/publicweb/apply/scep/pkiclient.exe", "scep");
         app.MapScep("/ejbca/publicweb/apply/scep/{alias}/pkiclient.exe");
+        app.MapSampleHostNdes();
         await app.RunAsync().ConfigureAwait(false);
     }
 }

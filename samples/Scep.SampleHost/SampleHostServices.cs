@@ -70,6 +70,7 @@ public static class SampleHostServices
         services.AddSampleHostAdminApi(configuration);
         services.AddSampleHostWebhooks(configuration);
         services.AddSampleHostIntune(configuration);
+        services.AddSampleHostNdes(configuration);
         return services;
     }
 
