@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Scep.Protocol.Server;
 
 namespace Scep.Protocol.AspNetCore;
 
@@ -23,6 +24,16 @@ public static class NdesEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         var options = services.GetRequiredService<IOptions<NdesOptions>>().Value;
         ArgumentException.ThrowIfNullOrEmpty(options.Alias, "NdesOptions.Alias");
+
+        // Checked here, not by an options validator: the server options' validator asks for the challenge validators,
+        // the NDES one needs the password cache, and the cache these options; a validator of these options asking for
+        // the server options would close that circle.
+        var scep = services.GetRequiredService<IOptions<ScepServerOptions>>().Value;
+        if (!scep.Aliases.TryGetValue(options.Alias, out var alias) || alias is not { Mode: ScepOperationMode.Ra, RaChallenge: null })
+        {
+            throw new InvalidOperationException($"NdesOptions.Alias '{options.Alias}' must name an RA-mode alias without RaChallenge (its enrollments are authorized by the admin page's passwords only).");
+        }
+
         endpoints.MapScep("/certsrv/mscep/mscep.dll", options.Alias);
         endpoints.MapScep("/certsrv/mscep/mscep.dll/pkiclient.exe", options.Alias);
         var admin = new NdesAdminEndpoint(

@@ -30,9 +30,6 @@ public static class NdesServiceCollectionExtensions
             .Validate(o => o.PasswordMax >= 1, "NdesOptions.PasswordMax is at least 1.")
             .Validate(o => o.PasswordValidity > TimeSpan.Zero, "NdesOptions.PasswordValidity is positive.")
             .Validate(o => o.Users.Count + o.ApiKeys.Count > 0, "NdesOptions needs at least one user or API key for the admin page.")
-            .Validate<IOptions<ScepServerOptions>>(
-                (o, scep) => scep.Value.Aliases.TryGetValue(o.Alias, out var alias) && alias is { Mode: ScepOperationMode.Ra, RaChallenge: null },
-                "NdesOptions.Alias names an RA-mode alias without RaChallenge (its enrollments are authorized by the admin page's passwords only).")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
