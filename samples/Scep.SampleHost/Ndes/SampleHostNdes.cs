@@ -1,6 +1,8 @@
+using System;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Scep.Protocol.AspNetCore;
 using Scep.Protocol.Server;
 
@@ -30,6 +32,27 @@ public static class SampleHostNdes
 
         services.AddScepServer().AddScepNdes(options => section.Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
         return services;
+    }
+
+    /// <summary>
+    /// Before anything is created: when the drop-in is on, <c>Ndes:Alias</c> must name an RA-mode alias without
+    /// RaChallenge (MapNdes checks it too, but only when the routes are mapped, after the data folder is set up).
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <exception cref="SampleHostConfigurationException">The alias is missing or not such an alias.</exception>
+    public static void ThrowIfAliasInvalid(IServiceProvider services)
+    {
+        if (services.GetService<NdesPasswordCache>() is null)
+        {
+            return;
+        }
+
+        var alias = services.GetRequiredService<IOptions<NdesOptions>>().Value.Alias;
+        var aliases = services.GetRequiredService<IOptions<ScepServerOptions>>().Value.Aliases;
+        if (!aliases.TryGetValue(alias, out var options) || options is not { Mode: ScepOperationMode.Ra, RaChallenge: null })
+        {
+            throw new SampleHostConfigurationException($"Ndes:Alias '{alias}' must name an RA-mode alias without RaChallenge (Scep:Aliases:{alias}:Mode=Ra): the admin page's passwords authorize its enrollments.");
+        }
     }
 
     /// <summary>Maps /certsrv/mscep/mscep.dll and /certsrv/mscep_admin/ when the drop-in is on.</summary>

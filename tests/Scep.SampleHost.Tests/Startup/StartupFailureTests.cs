@@ -91,6 +91,21 @@ public class StartupFailureTests
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
+    [TestCase("nowhere", TestName = "NdesAliasThatDoesNotExist_OneLineNamesIt_AndNoCaIsCreated")]
+    [TestCase("ra", TestName = "NdesAliasWithAStaticChallenge_OneLineNamesIt_AndNoCaIsCreated")]
+    public async Task InvalidNdesAlias_OneLineNamesIt_AndNoCaIsCreated(string alias)
+    {
+        using var directory = new TempDirectory("scep-startup-ndes-");
+        var settings = Settings(directory.Sub("data"));
+        settings["Ndes__Alias"] = alias;
+        settings["Ndes__Users__fleet"] = "ndes-admin-password";
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        ShouldFailInOneLine(run).Should().Contain($"Ndes:Alias '{alias}' must name an RA-mode alias without RaChallenge");
+        Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
+    }
+
     [Test]
     public async Task CaFileThatIsNotPkcs12_OneLineNamesTheFile()
     {
