@@ -54,6 +54,14 @@ public sealed class SampleHostOptions
     /// <summary>Serve the pipeline's metrics in Prometheus text format on <c>/metrics</c>. Default: true.</summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>
+    /// Export the pipeline's traces and metrics by OTLP (docs/configuration.md). The exporter takes OpenTelemetry's
+    /// standard settings: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (<c>grpc</c> or
+    /// <c>http/protobuf</c>), <c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>OTEL_SERVICE_NAME</c>. Default: false (no spans are
+    /// made at all).
+    /// </summary>
+    public bool OpenTelemetry { get; set; }
+
     /// <summary>The SQLite file name inside <see cref="DataDirectory"/> (used when no <c>ConnectionStrings:Scep</c> is set).</summary>
     public string SqliteFileName { get; set; } = "scep.db";
 

@@ -71,6 +71,7 @@ public static class SampleHostServices
         services.AddSampleHostWebhooks(configuration);
         services.AddSampleHostIntune(configuration);
         services.AddSampleHostNdes(configuration);
+        services.AddSampleHostTelemetry(configuration);
         return services;
     }
 

@@ -66,6 +66,7 @@ public sealed class ScepRequestHandler
         var metricAlias = UnknownAlias;
         var outcome = "error";
         var statusCode = 0;
+        using var activity = ScepDiagnostics.Source.StartActivity(ActivityKind.Server, name: "SCEP " + _table.Normalize(operation));
         try
         {
             if (!_aliases.TryGetValue(aliasName, out var alias))
@@ -96,6 +97,17 @@ public sealed class ScepRequestHandler
         finally
         {
             var normalized = _table.Normalize(operation);
+            if (activity is not null)
+            {
+                // Tags as bounded as the metrics': a known alias or one fixed value, a known operation.
+                activity.SetTag("scep.alias", metricAlias).SetTag("scep.operation", normalized).SetTag("scep.outcome", outcome)
+                    .SetTag("http.response.status_code", statusCode);
+                if (statusCode >= 500 || outcome is "error")
+                {
+                    activity.SetStatus(ActivityStatusCode.Error);
+                }
+            }
+
             ScepLog.RequestCompleted(_logger, loggedAlias, normalized, outcome, statusCode);
             _metrics.Request(metricAlias, normalized, outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }

@@ -24,19 +24,24 @@ internal sealed class EnrollmentAttempt(
         var profileData = NoData;
         if (!request.IsRenewal)
         {
-            var decision = await challenges.ValidateAsync(
-                new ChallengeValidationContext
-                {
-                    Alias = x.Alias.Name,
-                    Mode = options.Mode,
-                    CaName = options.CaName,
-                    ChallengePassword = request.Csr.ChallengePassword,
-                    CertificationRequest = request.Csr,
-                    Request = request.Message,
-                    EndEntity = entity,
-                    ReceivedAt = x.Now,
-                },
-                cancellationToken).ConfigureAwait(false);
+            ChallengeDecision decision;
+            using (ScepDiagnostics.Span("scep.challenge.validate"))
+            {
+                decision = await challenges.ValidateAsync(
+                    new ChallengeValidationContext
+                    {
+                        Alias = x.Alias.Name,
+                        Mode = options.Mode,
+                        CaName = options.CaName,
+                        ChallengePassword = request.Csr.ChallengePassword,
+                        CertificationRequest = request.Csr,
+                        Request = request.Message,
+                        EndEntity = entity,
+                        ReceivedAt = x.Now,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             switch (decision.Outcome)
             {
                 case ChallengeOutcome.Pending:
@@ -65,7 +70,12 @@ internal sealed class EnrollmentAttempt(
         }
 
         // Reserve the transaction, then the end entity: compare-and-swap makes one-time codes one-time.
-        var record = await ledger.ReserveAsync(x, request, existing, entity?.Status, cancellationToken).ConfigureAwait(false);
+        ScepTransaction? record;
+        using (ScepDiagnostics.Span("scep.store.reserve_transaction"))
+        {
+            record = await ledger.ReserveAsync(x, request, existing, entity?.Status, cancellationToken).ConfigureAwait(false);
+        }
+
         if (record is null)
         {
             return null;
@@ -73,7 +83,12 @@ internal sealed class EnrollmentAttempt(
 
         if (entity is not null || (options.Mode == ScepOperationMode.Ra && request.Username is not null))
         {
-            var reserved = await entities.ReserveAsync(x, entity, request, profileData, cancellationToken).ConfigureAwait(false);
+            EndEntity? reserved;
+            using (ScepDiagnostics.Span("scep.store.reserve_entity"))
+            {
+                reserved = await entities.ReserveAsync(x, entity, request, profileData, cancellationToken).ConfigureAwait(false);
+            }
+
             if (reserved is null)
             {
                 var refusal = options.Mode == ScepOperationMode.Ca
@@ -89,6 +104,7 @@ internal sealed class EnrollmentAttempt(
         EnrollmentDecision enrollment;
         try
         {
+            using var span = ScepDiagnostics.Span("scep.authority.enroll");
             enrollment = await authority.EnrollAsync(
                 new EnrollmentContext
                 {
@@ -114,7 +130,10 @@ internal sealed class EnrollmentAttempt(
             throw;
         }
 
-        return await decisions.ApplyAsync(x, record, entity, enrollment, request, request.Issuer, cancellationToken).ConfigureAwait(false);
+        using (ScepDiagnostics.Span("scep.store.record_decision"))
+        {
+            return await decisions.ApplyAsync(x, record, entity, enrollment, request, request.Issuer, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System;
 using System.Collections.Generic;
 using System.Threading;
@@ -67,6 +68,7 @@ internal sealed class PkiOperation(
     private async ValueTask<OperationResult> ProcessAsync(Exchange x, CancellationToken cancellationToken)
     {
         RequestChecks.ChooseRecipient(x);
+        Activity.Current?.SetTag("scep.message_type", x.Request.MessageType.ToString());
         var operation = table.For(x.Request.MessageType, x.Alias);
         if (operation is null)
         {
