@@ -32,6 +32,9 @@ internal sealed class WebhookSender : IDisposable
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             ConnectTimeout = options.Timeout,
             MaxResponseHeadersLength = 16,
+
+            // An answer not read to its end (over the limit) closes the connection instead of being drained.
+            MaxResponseDrainSize = 0,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         };
         if (options.ClientCertificate is { } client)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Scep.Protocol.Webhooks.Tests.Infrastructure;
@@ -68,7 +69,6 @@ public class FailClosedTests : WebhookTests
     [Test]
     public async Task AHugeAnswer_GivesFailure_WithoutTheBodyBeingReadToItsEnd()
     {
-        var wroteItAll = false;
         await using var receiver = await WebhookReceiver.StartAsync(async (r, c, _) =>
         {
             c.Response.ContentType = "application/json";
@@ -80,8 +80,6 @@ public class FailClosedTests : WebhookTests
                 {
                     await c.Response.Body.WriteAsync(chunk, c.RequestAborted);   // 64 MiB in all, chunked
                 }
-
-                wroteItAll = true;
             }
             catch (OperationCanceledException)
             {
@@ -96,7 +94,9 @@ public class FailClosedTests : WebhookTests
 
         reply.Status.Should().Be(PkiStatus.Failure);
         reply.FailInfoText.Should().Be(WebhookChallengeValidator.InvalidAnswerReason);
-        wroteItAll.Should().BeFalse("the client stopped reading at the limit");
+        // Whether the receiver's last writes fail or vanish into a closed connection depends on timing; what the
+        // validator did does not: it stopped at the limit and said so.
+        server.Logs.GetSnapshot().Select(r => r.Message).Should().Contain(m => m.Contains("body over 65536 bytes", StringComparison.Ordinal));
     }
 
     [Test]
