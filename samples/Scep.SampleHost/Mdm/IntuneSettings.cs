@@ -34,7 +34,7 @@ public static class IntuneSettings
         {
             o.TenantId = section["TenantId"]!;
             o.ClientId = section["ClientId"] ?? string.Empty;
-            o.ClientSecret = Secret(section);
+            o.ClientSecret = SecretSetting.Read(section, SectionName, "ClientSecret", "ClientSecretFile");
             if (section["ClientCertificatePath"] is { Length: > 0 } path)
             {
                 try
@@ -47,17 +47,9 @@ public static class IntuneSettings
                 }
             }
 
-            foreach (var alias in (section["Aliases"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var alias in ListSetting.Values(section.GetSection("Aliases")))
             {
                 o.Aliases.Add(alias);
-            }
-
-            foreach (var alias in section.GetSection("Aliases").GetChildren())
-            {
-                if (!string.IsNullOrWhiteSpace(alias.Value))
-                {
-                    o.Aliases.Add(alias.Value.Trim());
-                }
             }
 
             if (section["WhenUnavailable"] is { Length: > 0 } when)
@@ -85,30 +77,5 @@ public static class IntuneSettings
             }
         });
         return services;
-    }
-
-    private static string? Secret(IConfigurationSection section)
-    {
-        var inline = section["ClientSecret"];
-        var file = section["ClientSecretFile"];
-        if (!string.IsNullOrEmpty(inline) && !string.IsNullOrEmpty(file))
-        {
-            throw new SampleHostConfigurationException($"{SectionName}: set ClientSecret or ClientSecretFile, not both.");
-        }
-
-        if (string.IsNullOrEmpty(file))
-        {
-            return string.IsNullOrEmpty(inline) ? null : inline;
-        }
-
-        try
-        {
-            using var reader = new StreamReader(file);
-            return reader.ReadLine()?.Trim() is { Length: > 0 } line ? line : throw new SampleHostConfigurationException($"{SectionName}:ClientSecretFile {file} is empty.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleHostConfigurationException($"{SectionName}:ClientSecretFile {file} cannot be read ({e.GetType().Name}).", e);
-        }
     }
 }

@@ -36,7 +36,7 @@ public static class WebhookSettings
             scep.AddWebhookChallenge(o =>
             {
                 ApplyEndpoint(challenge, ChallengeSection, o);
-                foreach (var alias in Values(challenge.GetSection("Aliases")))
+                foreach (var alias in ListSetting.Values(challenge.GetSection("Aliases")))
                 {
                     o.Aliases.Add(alias);
                 }
@@ -55,7 +55,7 @@ public static class WebhookSettings
             scep.AddWebhookNotifier(o =>
             {
                 ApplyEndpoint(notify, NotifySection, o);
-                var events = Values(notify.GetSection("Events")).ToArray();
+                var events = ListSetting.Values(notify.GetSection("Events")).ToArray();
                 if (events.Length > 0)
                 {
                     o.Events.Clear();
@@ -67,7 +67,7 @@ public static class WebhookSettings
                     }
                 }
 
-                foreach (var alias in Values(notify.GetSection("Aliases")))
+                foreach (var alias in ListSetting.Values(notify.GetSection("Aliases")))
                 {
                     o.Aliases.Add(alias);
                 }
@@ -80,7 +80,7 @@ public static class WebhookSettings
     private static void ApplyEndpoint(IConfigurationSection section, string name, WebhookEndpointOptions o)
     {
         o.Url = Uri.TryCreate(section["Url"], UriKind.Absolute, out var url) ? url : throw new SampleHostConfigurationException(name + ":Url is not an absolute URL.");
-        o.Secret = Secret(section, name);
+        o.Secret = SecretSetting.Read(section, name, "Secret", "SecretFile");
         o.AllowInsecureHttp = section.GetValue<bool>("AllowInsecureHttp");
         if (section["Timeout"] is { Length: > 0 } timeout)
         {
@@ -119,38 +119,5 @@ public static class WebhookSettings
                 throw new SampleHostConfigurationException(name + ":TrustedCaPath: " + caPath + " is not a PEM file of certificates.", e);
             }
         }
-    }
-
-    private static string? Secret(IConfigurationSection section, string name)
-    {
-        var inline = section["Secret"];
-        var file = section["SecretFile"];
-        if (!string.IsNullOrEmpty(inline) && !string.IsNullOrEmpty(file))
-        {
-            throw new SampleHostConfigurationException(name + ": set Secret or SecretFile, not both.");
-        }
-
-        if (string.IsNullOrEmpty(file))
-        {
-            return inline;
-        }
-
-        try
-        {
-            return File.ReadLines(file).FirstOrDefault()?.Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleHostConfigurationException(name + ":SecretFile: " + file + " cannot be read.", e);
-        }
-    }
-
-    private static string[] Values(IConfigurationSection section)
-    {
-        // An array (Aliases:0, Aliases:1) or one comma-separated value (from an environment variable).
-        var children = section.GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()).ToArray();
-        return children.Length > 0
-            ? children
-            : (section.Value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
     }
 }
