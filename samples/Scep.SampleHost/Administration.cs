@@ -65,18 +65,25 @@ public sealed class Administration
         AuditedAsync("entity.create", username, async () =>
         {
             CheckEntity(username, subjectDn);
-            if (await _entities.FindAsync(username, cancellationToken).ConfigureAwait(false) is not null)
+            var code = EnrollmentCodes.Generate();
+            var entity = new EndEntity
+            {
+                Username = username,
+                EnrollmentCodeHash = EnrollmentCode.Hash(code),
+                EnrollmentCodeExpiresAt = ExpiresAt(codeValidFor),
+                Status = EndEntityStatus.New,
+                SubjectDn = subjectDn,
+                Alias = alias,
+                StatusChangedAt = _time.GetUtcNow(),
+            };
+
+            // Insert-if-absent, in one statement: a username that exists (or is created at the same moment) is never
+            // re-registered here, so another caller's code is never overwritten.
+            if (!await _entities.TryAddAsync(entity, cancellationToken).ConfigureAwait(false))
             {
                 throw new AdministrationException($"An end entity '{username}' exists; reset it for a new code.", AdministrationFailure.Conflict);
             }
 
-            var code = EnrollmentCodes.Generate();
-            if (!await _entities.RegisterAsync(username, code, subjectDn, alias, ExpiresAt(codeValidFor), cancellationToken).ConfigureAwait(false))
-            {
-                throw new AdministrationException($"An end entity '{username}' was created meanwhile.", AdministrationFailure.Conflict);
-            }
-
-            var entity = await _entities.FindAsync(username, cancellationToken).ConfigureAwait(false) ?? throw new AdministrationException($"End entity '{username}' was deleted meanwhile.", AdministrationFailure.Conflict);
             return ((entity, code), (string?)null);
         });
 
