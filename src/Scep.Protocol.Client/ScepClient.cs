@@ -164,6 +164,34 @@ public sealed class ScepClient
     }
 
     /// <summary>
+    /// Sends (or sends again) the PKCSReq of a transaction the caller described: its transactionID, subject and key
+    /// come from <paramref name="transaction"/>, not chosen here. For a relay, such as an RA forwarding a device's
+    /// request under its own signer, that must send the same request again after a restart: a server answers a PKCSReq
+    /// re-sent with the same transactionID from its record (RFC 8894 §3.3.2) instead of issuing twice.
+    /// </summary>
+    /// <param name="server">The server.</param>
+    /// <param name="transaction">The transaction (<see cref="EnrollmentTransaction.Create"/>, a PKCSReq for <paramref name="request"/>'s subject and key).</param>
+    /// <param name="request">The PKCS#10 request.</param>
+    /// <param name="cancellationToken">Cancels the exchange.</param>
+    /// <returns>Issued, pending or failed.</returns>
+    /// <exception cref="ArgumentException">The transaction is not a PKCSReq for this request's key.</exception>
+    /// <exception cref="ScepTransportException">No reply arrived.</exception>
+    /// <exception cref="ScepException">The reply must be discarded (see the class remarks).</exception>
+    public Task<EnrollmentResult> SendPkcsReqAsync(ScepServerInfo server, EnrollmentTransaction transaction, Pkcs10Request request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(request);
+        if (transaction.MessageType != MessageType.PKCSReq || !transaction.SubjectPublicKeyInfo.Span.SequenceEqual(request.SubjectPublicKeyInfo.Span))
+        {
+            throw new ArgumentException("The transaction is not a PKCSReq for the request's key.", nameof(transaction));
+        }
+
+        var message = PkiMessage.CreatePkcsReq(request, RequestParameters(server, transaction.Signer, transaction.TransactionId));
+        return ExchangeEnrollmentAsync(server, transaction, message, cancellationToken);
+    }
+
+    /// <summary>
     /// Renewal (RFC 8894 §2.5, §3.3.1): a RenewalReq signed with the certificate being renewed and its key; the
     /// reply is encrypted to that certificate. The request normally holds a new key. Servers advertise renewal with
     /// the <c>Renewal</c> capability; this method sends the request whether or not they do.

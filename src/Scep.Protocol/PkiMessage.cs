@@ -83,6 +83,9 @@ public sealed class PkiMessage
     public ReadOnlyMemory<byte> SignerPublicKeyInfo => _signerIndex < 0 ? ReadOnlyMemory<byte>.Empty : _certificateDers[_signerIndex].SubjectPublicKeyInfo;
 
     /// <summary>The fields of the carried signer certificate, or null when the message does not carry it.</summary>
+    /// <summary>The DER of the certificate that signed the message, read without loading it; empty when it is not in the message.</summary>
+    public ReadOnlyMemory<byte> SignerCertificateRawData => _signerIndex < 0 ? ReadOnlyMemory<byte>.Empty : _certificateDers[_signerIndex].Raw;
+
     internal CertificateDer? SignerCertificateDer => _signerIndex < 0 ? null : _certificateDers[_signerIndex];
 
     /// <summary>The SignedData's certificates, in the order of the encoding; certificates that cannot be read are left out.</summary>

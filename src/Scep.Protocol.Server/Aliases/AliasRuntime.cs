@@ -16,13 +16,37 @@ internal sealed class AliasRuntime
         Policy = ScepAlgorithmPolicy.Default
             .WithDigestAlgorithms(options.EffectiveDigestAlgorithms.Select(d => d.ToHashAlgorithmName()))
             .WithContentEncryptionAlgorithms(options.EffectiveEncryptionAlgorithms);
+        _trustedRaSigners = options.TrustedRaSigners.Select(Convert.FromHexString).ToArray();
     }
+
+    private readonly byte[][] _trustedRaSigners;
 
     public string Name { get; }
 
     public ScepAliasOptions Options { get; }
 
     public ScepAlgorithmPolicy Policy { get; }
+
+    /// <summary>Whether a request's signer is one of <see cref="ScepAliasOptions.TrustedRaSigners"/> (compared by SHA-256 of its DER).</summary>
+    public bool IsTrustedRaSigner(ReadOnlySpan<byte> signerCertificate)
+    {
+        if (_trustedRaSigners.Length == 0)
+        {
+            return false;
+        }
+
+        Span<byte> fingerprint = stackalloc byte[32];
+        SHA256.HashData(signerCertificate, fingerprint);
+        foreach (var trusted in _trustedRaSigners)
+        {
+            if (trusted.AsSpan().SequenceEqual(fingerprint))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>RFC 8894 §3.5.2: exactly what this alias does, never a fixed list.</summary>
     public CaCapabilities Capabilities(ScepCaCredentials credentials)

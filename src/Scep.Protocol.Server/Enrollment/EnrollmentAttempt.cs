@@ -22,7 +22,7 @@ internal sealed class EnrollmentAttempt(
         var options = x.Alias.Options;
         var entity = await entities.FindAsync(request.Username, cancellationToken).ConfigureAwait(false);
         var profileData = NoData;
-        if (!request.IsRenewal)
+        if (!request.IsRenewal && !request.AuthorizedByRa)
         {
             ChallengeDecision decision;
             using (ScepDiagnostics.Span("scep.challenge.validate"))

@@ -13,6 +13,7 @@ namespace Scep.Protocol.Server;
 /// <param name="RequesterKeyId">SHA-256 of the signer's key: only the same key may poll or re-send (§3.3.3).</param>
 /// <param name="Username">The end entity's username: the renewed certificate's CN, or the CSR's.</param>
 /// <param name="Issuer">The CA the request was enveloped to, which issues (§4.7 rollover).</param>
+/// <param name="AuthorizedByRa">Signed by one of the alias's <see cref="ScepAliasOptions.TrustedRaSigners"/>: the RA has authorized it, no challenge is asked for.</param>
 internal sealed record EnrollmentRequest(
     PkiMessage Message,
     Pkcs10Request Csr,
@@ -20,7 +21,8 @@ internal sealed record EnrollmentRequest(
     X509Certificate2? RenewedCertificate,
     string RequesterKeyId,
     string? Username,
-    ScepCaCredentials Issuer)
+    ScepCaCredentials Issuer,
+    bool AuthorizedByRa = false)
 {
     public bool IsRenewal => Kind == EnrollmentKind.Renewal;
 }

@@ -60,9 +60,22 @@ internal sealed class ScepServerOptionsValidator(IServiceProvider services) : IV
                 errors.Add(prefix + "Mode is Ca, which needs an IEndEntityStore: register one with AddEndEntityStore<T>().");
             }
 
-            if (alias.Mode == ScepOperationMode.Ra && alias.RaChallenge is null && !hasChallengeValidator)
+            if (alias.Mode == ScepOperationMode.Ra && alias.RaChallenge is null && !hasChallengeValidator && alias.TrustedRaSigners.Count == 0)
             {
-                errors.Add(prefix + "Mode is Ra, which needs RaChallenge or an IChallengeValidator (AddChallengeValidator).");
+                errors.Add(prefix + "Mode is Ra, which needs RaChallenge, TrustedRaSigners or an IChallengeValidator (AddChallengeValidator).");
+            }
+
+            if (alias.TrustedRaSigners.Count > 0 && alias.Mode != ScepOperationMode.Ra)
+            {
+                errors.Add(prefix + "TrustedRaSigners needs Mode Ra: the requests an RA forwards create their end entities.");
+            }
+
+            foreach (var fingerprint in alias.TrustedRaSigners)
+            {
+                if (fingerprint is not { Length: 64 } || !fingerprint.All(char.IsAsciiHexDigit))
+                {
+                    errors.Add(prefix + $"TrustedRaSigners: '{fingerprint}' is not a SHA-256 fingerprint (64 hex digits).");
+                }
             }
 
             if (alias.RaChallenge is { } challenge && string.IsNullOrWhiteSpace(challenge))

@@ -37,19 +37,28 @@ internal sealed class EnrollOperation(
         // §3.3.1: the CSR's own signature proves possession of its key (badMessageCheck otherwise).
         csr.VerifyProofOfPossession();
 
-        // §3.3.1.2: a renewal is told by its signer, a certificate this CA (current, next or previous) issued.
-        var classification = RenewalDetection.Classify(x.Request, csr, CaCertificates(x.Credentials));
+        // An RA this alias trusts forwards a device's PKCSReq under its own key: an initial enrollment it has authorized,
+        // whatever CA issued the RA's certificate and whatever key the CSR holds.
         var isRenewalType = x.Request.MessageType is MessageType.RenewalReq or MessageType.UpdateReq;
-        if (classification.Kind == EnrollmentKind.UnknownSigner || (isRenewalType && classification.Kind != EnrollmentKind.Renewal))
+        var fromTrustedRa = !isRenewalType && x.Alias.Options.Mode == ScepOperationMode.Ra && x.Alias.IsTrustedRaSigner(x.Request.SignerCertificateRawData.Span);
+
+        // §3.3.1.2: a renewal is told by its signer, a certificate this CA (current, next or previous) issued.
+        var classification = fromTrustedRa ? null : RenewalDetection.Classify(x.Request, csr, CaCertificates(x.Credentials));
+        var kind = classification?.Kind ?? EnrollmentKind.InitialEnrollment;
+        if (kind == EnrollmentKind.UnknownSigner || (isRenewalType && kind != EnrollmentKind.Renewal))
         {
             return x.Failure(ForeignSigner);
         }
 
         X509Certificate2? renewed = null;
-        if (classification.Kind == EnrollmentKind.Renewal)
+        if (fromTrustedRa)
+        {
+            // The RA's key signs; the CSR holds the device's.
+        }
+        else if (kind == EnrollmentKind.Renewal)
         {
             renewed = x.Request.SignerCertificate ?? throw new ScepException(ScepError.SignerCertificateNotFound, "The certificate that signed the message cannot be read.");
-            if (await renewals.CheckAsync(x, renewed, csr, classification.ReusesKey, cancellationToken).ConfigureAwait(false) is { } refused)
+            if (await renewals.CheckAsync(x, renewed, csr, classification!.ReusesKey, cancellationToken).ConfigureAwait(false) is { } refused)
             {
                 return x.Failure(refused);
             }
@@ -61,7 +70,7 @@ internal sealed class EnrollOperation(
         }
 
         var request = new EnrollmentRequest(
-            x.Request, csr, classification.Kind, renewed, RequesterKey.Id(signerKey), renewed is not null ? RenewalPolicy.CommonName(renewed) : csr.CommonName, x.Recipient);
+            x.Request, csr, kind, renewed, RequesterKey.Id(signerKey), renewed is not null ? RenewalPolicy.CommonName(renewed) : csr.CommonName, x.Recipient, fromTrustedRa);
 
         // §3.3.2: a request re-sent with the same transactionID is answered from the record, never issued twice.
         var existing = await ledger.FindAsync(x.Alias.Name, x.Request.TransactionId, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,8 @@ public class OptionsAndRegistrationTests
         yield return Case("UnknownDefaultAlias", o => { o.Aliases["ra"] = RaAlias(); o.DefaultAlias = "missing"; }, "Scep:DefaultAlias 'missing'");
         yield return Case("AliasNameWithSlash", o => { o.Aliases["a/b"] = RaAlias(); o.DefaultAlias = "a/b"; }, "Alias name 'a/b'");
         yield return Case("EmptyCaName", o => Single(o).CaName = " ", "Scep:Aliases:scep:CaName");
-        yield return Case("RaWithoutChallengeOrValidator", o => Single(o).RaChallenge = null, "Scep:Aliases:scep:Mode is Ra, which needs RaChallenge or an IChallengeValidator");
+        yield return Case("RaWithoutChallengeOrValidator", o => Single(o).RaChallenge = null, "Scep:Aliases:scep:Mode is Ra, which needs RaChallenge, TrustedRaSigners or an IChallengeValidator");
+        yield return Case("TrustedRaSignerNotAFingerprint", o => Single(o).TrustedRaSigners.Add("abc"), "Scep:Aliases:scep:TrustedRaSigners: 'abc' is not a SHA-256 fingerprint");
         yield return Case("EmptyRaChallenge", o => Single(o).RaChallenge = "", "Scep:Aliases:scep:RaChallenge is empty");
         yield return Case("WhitespaceRaChallenge", o => Single(o).RaChallenge = "  ", "Scep:Aliases:scep:RaChallenge is empty");
         yield return Case("UndefinedEncryptionAlgorithm", o => Single(o).EncryptionAlgorithms.Add((ContentEncryptionAlgorithm)99), "Scep:Aliases:scep:EncryptionAlgorithms");
