@@ -72,6 +72,7 @@ public static class SampleHostServices
         services.AddSampleHostIntune(configuration);
         services.AddSampleHostNdes(configuration);
         services.AddSampleHostTelemetry(configuration);
+        services.AddSampleHostUpstream(configuration);
         return services;
     }
 

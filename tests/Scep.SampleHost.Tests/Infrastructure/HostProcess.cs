@@ -65,7 +65,8 @@ public sealed class HostProcess : IAsyncDisposable
     /// <param name="dataDirectory">Its data folder.</param>
     /// <param name="settings">More environment variables.</param>
     /// <param name="workingDirectory">Where it runs; by default its build folder, which holds its appsettings.json.</param>
-    public static async Task<HostProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null)
+    /// <param name="port">The port to listen on (a host started again where its clients expect it); a free one by default.</param>
+    public static async Task<HostProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, string? workingDirectory = null, int? port = null)
     {
         var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
@@ -73,15 +74,16 @@ public sealed class HostProcess : IAsyncDisposable
             ["Logging__Console__FormatterName"] = "json",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
+        var fixedPort = port;
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            port = fixedPort ?? FreePort();
             var secondPort = FreePort();
 
             // A setting may name the host's port as {port} and a second free port as {port2} (an HTTPS endpoint).
-            var resolved = environment.ToDictionary(e => e.Key, e => e.Value.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            var resolved = environment.ToDictionary(e => e.Key, e => e.Value.Replace("{port}", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
                 .Replace("{port2}", secondPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
-            var host = Start(resolved, port, dataDirectory, workingDirectory);
+            var host = Start(resolved, port.Value, dataDirectory, workingDirectory);
             host.SecondPort = secondPort;
             if (await host.WaitUntilHealthyAsync())
             {
@@ -90,7 +92,7 @@ public sealed class HostProcess : IAsyncDisposable
 
             var output = host.Output;
             await host.DisposeAsync();
-            if (attempt == 3 || !output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            if (attempt == 3 || fixedPort is not null || !output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 throw new InvalidOperationException($"The sample host did not start:\n{output}");
             }
@@ -253,7 +255,8 @@ public sealed class HostProcess : IAsyncDisposable
         return false;
     }
 
-    private static int FreePort()
+    /// <summary>A port free on 127.0.0.1 now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
