@@ -204,7 +204,7 @@ public sealed class Administration
         });
 
     /// <summary>Runs an action and records it with its outcome: done, refused (an <see cref="AdministrationException"/>), or failed.</summary>
-    private async ValueTask<T> AuditedAsync<T>(string action, string? target, Func<ValueTask<(T Result, string? Detail)>> work)
+    internal async ValueTask<T> AuditedAsync<T>(string action, string? target, Func<ValueTask<(T Result, string? Detail)>> work)
     {
         var actor = _actor.Current;
         (T Result, string? Detail) done;

@@ -43,6 +43,7 @@ internal static class SampleHostServer
         _ = app.Services.GetRequiredService<IOptions<Scep.Protocol.Intune.IntuneOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<Scep.Protocol.Upstream.UpstreamCaOptions>>().Value;
         SampleHostNdes.ThrowIfAliasInvalid(app.Services);
+        ExternalRaSettings.ThrowIfInvalid(app.Services);
         var hostOptions = app.Services.GetRequiredService<IOptions<SampleHostOptions>>().Value;
         await app.Services.InitializeSampleHostAsync(CancellationToken.None).ConfigureAwait(false);
         var cas = app.Services.GetRequiredService<CaKeyRing>();

@@ -43,6 +43,7 @@ public static class SampleHostServices
         services.TryAddSingleton<DatabaseAuditLog>();
         services.TryAddSingleton<AdminActor>(sp => new AdminActor(sp.GetService<Microsoft.AspNetCore.Http.IHttpContextAccessor>()));
         services.TryAddSingleton<Administration>();
+        services.TryAddSingleton<UpstreamAdministration>();
         return services;
     }
 
@@ -73,6 +74,7 @@ public static class SampleHostServices
         services.AddSampleHostNdes(configuration);
         services.AddSampleHostTelemetry(configuration);
         services.AddSampleHostUpstream(configuration);
+        services.AddSampleHostExternalRa(configuration);
         return services;
     }
 

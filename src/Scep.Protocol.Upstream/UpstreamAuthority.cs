@@ -1,5 +1,4 @@
 using System;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,8 +13,10 @@ namespace Scep.Protocol.Upstream;
 /// <see cref="PendingApproval"/> before anything is sent, so nothing is lost when the upstream is down or this process
 /// stops; then it is forwarded. GetCert and renewal checks are answered from the store's record of what the upstream issued.
 /// </summary>
-internal sealed class UpstreamAuthority(IEnrollmentAuthority inner, ICertificateStore store, UpstreamForwarder forwarder, UpstreamConnection connection, IOptions<UpstreamCaOptions> options) : IEnrollmentAuthority
+internal sealed class UpstreamAuthority(IEnrollmentAuthority inner, ICertificateStore store, UpstreamQueue queue, Lazy<UpstreamForwarder> forwarder, IOptions<UpstreamCaOptions> options) : IEnrollmentAuthority
 {
+    private bool Pulls => options.Value.Mode == UpstreamMode.Pull;
+
     private bool IsUpstream(string caName) => string.Equals(caName, options.Value.CaName, StringComparison.Ordinal);
 
     public async ValueTask<EnrollmentDecision> EnrollAsync(EnrollmentContext context, CancellationToken cancellationToken)
@@ -26,21 +27,8 @@ internal sealed class UpstreamAuthority(IEnrollmentAuthority inner, ICertificate
             return await inner.EnrollAsync(context, cancellationToken).ConfigureAwait(false);
         }
 
-        var csr = context.CertificationRequest;
-        var request = new PendingApproval(
-            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
-            context.Alias,
-            connection.IssuerId,
-            context.TransactionId,
-            context.EndEntity?.Username,
-            csr.Subject.Name,
-            csr.Subject.RawData,
-            csr.RawData.ToArray(),
-            context.ReceivedAt,
-            ApprovalState.Pending,
-            CaName: context.CaName);
-        await store.AddPendingAsync(request, cancellationToken).ConfigureAwait(false);
-        return await forwarder.DecideAsync(request, cancellationToken).ConfigureAwait(false);
+        var request = await queue.EnqueueAsync(context, cancellationToken).ConfigureAwait(false);
+        return Pulls ? EnrollmentDecision.Pending(request.Id) : await forwarder.Value.DecideAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<EnrollmentDecision> GetPendingDecisionAsync(PendingEnrollment pending, CancellationToken cancellationToken)
@@ -51,11 +39,12 @@ internal sealed class UpstreamAuthority(IEnrollmentAuthority inner, ICertificate
             return await inner.GetPendingDecisionAsync(pending, cancellationToken).ConfigureAwait(false);
         }
 
-        // A device's poll asks the upstream now (unless the background worker is at it, whose answer it then gets).
+        // Forwarding, a device's poll asks the upstream now (unless the background worker is at it, whose answer it then
+        // gets); pulled, it gets what the CA has delivered so far.
         var request = await store.FindPendingAsync(pending.Reference, cancellationToken).ConfigureAwait(false);
-        return request is { State: ApprovalState.Pending }
-            ? await forwarder.DecideAsync(request, cancellationToken).ConfigureAwait(false)
-            : await forwarder.FromRecordAsync(pending.Reference).ConfigureAwait(false);
+        return request is { State: ApprovalState.Pending } && !Pulls
+            ? await forwarder.Value.DecideAsync(request, cancellationToken).ConfigureAwait(false)
+            : await queue.DecisionAsync(pending.Reference, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<X509Certificate2?> FindCertificateAsync(string caName, IssuerAndSerialNumber certificate, CancellationToken cancellationToken)
@@ -67,7 +56,7 @@ internal sealed class UpstreamAuthority(IEnrollmentAuthority inner, ICertificate
         }
 
         var record = await store.FindAsync(certificate.SerialNumberHex, cancellationToken).ConfigureAwait(false);
-        if (record is null || record.IssuerId != connection.IssuerId)
+        if (record is null || record.IssuerId != queue.IssuerId)
         {
             return null;
         }
@@ -86,7 +75,7 @@ internal sealed class UpstreamAuthority(IEnrollmentAuthority inner, ICertificate
 
         // What the upstream issued through this RA; a revocation at the upstream is not known here (its CRL is).
         var record = await store.FindAsync(certificate.SerialNumber, cancellationToken).ConfigureAwait(false);
-        if (record is null || record.IssuerId != connection.IssuerId || !record.RawData.AsSpan().SequenceEqual(certificate.RawData))
+        if (record is null || record.IssuerId != queue.IssuerId || !record.RawData.AsSpan().SequenceEqual(certificate.RawData))
         {
             return CertificateStatus.Unknown;
         }
@@ -107,6 +96,6 @@ internal sealed class UpstreamAuthority(IEnrollmentAuthority inner, ICertificate
             : query.Username is { } username
                 ? await store.FindLatestForUserAsync(username, query.Since, cancellationToken).ConfigureAwait(false)
                 : null;
-        return record is null || record.IssuerId != connection.IssuerId ? null : X509CertificateLoader.LoadCertificate(record.RawData);
+        return record is null || record.IssuerId != queue.IssuerId ? null : X509CertificateLoader.LoadCertificate(record.RawData);
     }
 }

@@ -16,7 +16,10 @@ public sealed class UpstreamCaOptions
     /// <summary>The CA name the forwarding aliases use (<c>ScepAliasOptions.CaName</c>). Default: <c>upstream</c>.</summary>
     public string CaName { get; set; } = "upstream";
 
-    /// <summary>The upstream's SCEP URL (…/pkiclient.exe or …/scep).</summary>
+    /// <summary>Whether this server sends requests to the upstream (<see cref="UpstreamMode.Forward"/>) or the upstream fetches them (<see cref="UpstreamMode.Pull"/>). Default: forward.</summary>
+    public UpstreamMode Mode { get; set; } = UpstreamMode.Forward;
+
+    /// <summary>The upstream's SCEP URL (…/pkiclient.exe or …/scep); forward mode only.</summary>
     public Uri? Url { get; set; }
 
     /// <summary>

@@ -11,9 +11,9 @@ namespace Scep.Protocol.Upstream;
 /// <summary>
 /// GetCRL for the upstream's aliases, forwarded (RFC 8894 §3.3.4): the upstream's CRL for its CA, signed by it, kept for
 /// <see cref="CacheLifetime"/>. An upstream that has none (micromdm's scepserver) or cannot be reached gives null: the
-/// device gets FAILURE.
+/// device gets FAILURE. In pull mode there is none to forward to (null).
 /// </summary>
-internal sealed class UpstreamCrlSource(ICrlSource? inner, UpstreamConnection connection, IOptions<UpstreamCaOptions> options, TimeProvider time) : ICrlSource
+internal sealed class UpstreamCrlSource(ICrlSource? inner, Lazy<UpstreamConnection> connection, IOptions<UpstreamCaOptions> options, TimeProvider time) : ICrlSource
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(5);
 
@@ -26,6 +26,12 @@ internal sealed class UpstreamCrlSource(ICrlSource? inner, UpstreamConnection co
             return inner is null ? null : await inner.GetCrlAsync(caName, issuer, cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.Value.Mode == UpstreamMode.Pull)
+        {
+            // The CA makes outbound calls only and delivers certificates, not CRLs: devices fetch its CRL elsewhere (its CDP).
+            return null;
+        }
+
         if (_cached is { } cached && time.GetUtcNow() - cached.FetchedAt < CacheLifetime)
         {
             return cached.Crl;
@@ -33,12 +39,12 @@ internal sealed class UpstreamCrlSource(ICrlSource? inner, UpstreamConnection co
 
         try
         {
-            var server = await connection.ServerAsync(cancellationToken).ConfigureAwait(false);
+            var server = await connection.Value.ServerAsync(cancellationToken).ConfigureAwait(false);
             var ca = options.Value.CaCertificate!;
 
             // The CRL that covers certificates of this CA: asked for by the CA's name and its own serial number.
             var asked = IssuerAndSerialNumber.Create(ca.SubjectName, ca.SerialNumberBytes.Span);
-            var result = await connection.Client.GetCrlAsync(server, asked, connection.Signer, cancellationToken).ConfigureAwait(false);
+            var result = await connection.Value.Client.GetCrlAsync(server, asked, connection.Value.Signer, cancellationToken).ConfigureAwait(false);
             if (result.Status != PkiStatus.Success)
             {
                 return null;
@@ -50,7 +56,7 @@ internal sealed class UpstreamCrlSource(ICrlSource? inner, UpstreamConnection co
         }
         catch (Exception e) when (e is ScepTransportException or ScepException or UpstreamException)
         {
-            connection.Forget();
+            connection.Value.Forget();
             return null;
         }
     }

@@ -49,6 +49,8 @@ internal static class AdminApiEndpoints
         ca.MapPost("/crl", IssueCrl).RequireAuthorization(AdminPolicies.Operate);
         ca.MapPost("/rollover", Rollover).RequireAuthorization(AdminPolicies.Administer).ProducesProblem(409);
 
+        UpstreamEndpoints.Map(api);
+
         api.MapGet("/audit", ListAudit).WithTags("Audit").RequireAuthorization(AdminPolicies.View).ProducesProblem(400);
     }
 

@@ -11,17 +11,17 @@ namespace Scep.SampleHost;
 
 /// <summary>
 /// The sample host as the RA of an upstream SCEP CA (docs/upstream.md): the <c>Upstream</c> section, on when its
-/// <c>Url</c> is set. <c>CaCertificateFile</c> is the upstream CA certificate (PEM or DER; pinned, and served to the
+/// <c>Url</c> is set (forwarding) or its <c>Mode</c> is <c>Pull</c> (the CA fetches the requests through the admin API). <c>CaCertificateFile</c> is the upstream CA certificate (PEM or DER; pinned, and served to the
 /// devices), <c>RaCertificateFile</c> the RA's PKCS#12 with <c>RaPassphrase</c> or <c>RaPassphraseFile</c>; the other
 /// keys are <see cref="UpstreamCaOptions"/>'s (<c>CaName</c>, <c>WhenUnavailable</c>, <c>RequestTimeout</c>, ...).
 /// </summary>
 public static class UpstreamSettings
 {
-    /// <summary>Registers the upstream CA when <c>Upstream:Url</c> is set.</summary>
+    /// <summary>Registers the upstream CA when <c>Upstream:Url</c> or <c>Upstream:Mode=Pull</c> is set.</summary>
     public static IServiceCollection AddSampleHostUpstream(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(UpstreamCaOptions.SectionName);
-        if (string.IsNullOrEmpty(section["Url"]))
+        if (string.IsNullOrEmpty(section["Url"]) && !string.Equals(section["Mode"], nameof(UpstreamMode.Pull), StringComparison.OrdinalIgnoreCase))
         {
             return services;
         }

@@ -19,7 +19,7 @@ namespace Scep.Protocol.Upstream;
 /// attempt per request runs at a time in this process.
 /// </summary>
 internal sealed class UpstreamForwarder(
-    UpstreamConnection connection, ICertificateStore store, RetrySchedule schedule, IOptions<UpstreamCaOptions> options, TimeProvider time, ILogger<UpstreamForwarder> logger)
+    UpstreamConnection connection, UpstreamQueue queue, RetrySchedule schedule, IOptions<UpstreamCaOptions> options, TimeProvider time, ILogger<UpstreamForwarder> logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<EnrollmentDecision?>>> _inFlight = new(StringComparer.Ordinal);
 
@@ -115,46 +115,20 @@ internal sealed class UpstreamForwarder(
 
     private async Task<EnrollmentDecision> RecordIssuedAsync(PendingApproval request, X509Certificate2 certificate)
     {
-        var record = new IssuedCertificateRecord(
-            certificate.SerialNumber, connection.IssuerId, certificate.Subject, request.Username, request.Alias, request.TransactionId,
-            certificate.NotBefore.ToUniversalTime(), certificate.NotAfter.ToUniversalTime(), time.GetUtcNow(), certificate.RawData);
-        if (await store.TryApproveAsync(request.Id, record, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false))
+        var decision = await queue.RecordIssuedAsync(request, certificate, CancellationToken.None).ConfigureAwait(false);
+        if (decision.Outcome == EnrollmentOutcome.Issued && decision.CertificateRawData.Span.SequenceEqual(certificate.RawData))
         {
-            UpstreamLog.Issued(logger, request.Id, request.TransactionId, record.SerialNumber);
-            return EnrollmentDecision.Issued(certificate);
+            UpstreamLog.Issued(logger, request.Id, request.TransactionId, certificate.SerialNumber);
         }
 
-        // Decided meanwhile (another instance, an operator): that decision stands, and is the one delivered.
-        return await FromRecordAsync(request.Id).ConfigureAwait(false);
+        // Otherwise decided meanwhile (another instance, an operator): that decision stands, and is the one delivered.
+        return decision;
     }
 
     private async Task<EnrollmentDecision> RejectAsync(PendingApproval request, FailInfo failInfo, string reason)
     {
         schedule.Done(request.Id);
-        if (await store.TryRejectAsync(request.Id, reason, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false))
-        {
-            UpstreamLog.Rejected(logger, request.Id, request.TransactionId, reason);
-            return EnrollmentDecision.Rejected(failInfo, reason);
-        }
-
-        return await FromRecordAsync(request.Id).ConfigureAwait(false);
-    }
-
-    /// <summary>The decision the store holds for a request.</summary>
-    public async Task<EnrollmentDecision> FromRecordAsync(string id)
-    {
-        var record = await store.FindPendingAsync(id, CancellationToken.None).ConfigureAwait(false);
-        switch (record?.State)
-        {
-            case ApprovalState.Approved when record.CertificateSerial is { } serial
-                && await store.FindAsync(serial, CancellationToken.None).ConfigureAwait(false) is { } issued:
-                return EnrollmentDecision.Issued(issued.RawData);
-            case ApprovalState.Rejected:
-                return EnrollmentDecision.Rejected(UpstreamRefusal.FailInfoOf(record.Reason), record.Reason ?? "The request was rejected.");
-            case ApprovalState.Pending:
-                return EnrollmentDecision.Pending(id);
-            default:
-                return EnrollmentDecision.Rejected(FailInfo.BadRequest, "The pending request is not known.");
-        }
+        UpstreamLog.Rejected(logger, request.Id, request.TransactionId, reason);
+        return await queue.RejectAsync(request, failInfo, reason, CancellationToken.None).ConfigureAwait(false);
     }
 }

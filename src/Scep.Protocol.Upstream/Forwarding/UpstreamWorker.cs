@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,13 +15,23 @@ namespace Scep.Protocol.Upstream;
 /// reaches the upstream and its answer is recorded even when the device is slow to poll, and everything queued before
 /// a restart is taken up again (it is in the store, not in memory).
 /// </summary>
-internal sealed class UpstreamWorker(ICertificateStore store, UpstreamForwarder forwarder, IOptions<UpstreamCaOptions> options, TimeProvider time, ILogger<UpstreamWorker> logger) : BackgroundService
+internal sealed class UpstreamWorker(ICertificateStore store, IServiceProvider services, IOptions<UpstreamCaOptions> options, TimeProvider time, ILogger<UpstreamWorker> logger) : BackgroundService
 {
+    private UpstreamForwarder? _forwarder;
+
     /// <summary>At most this many requests are advanced at once.</summary>
     private const int Parallelism = 4;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (options.Value.Mode == UpstreamMode.Pull)
+        {
+            // The CA fetches the queue: nothing to send.
+            return;
+        }
+
+        _forwarder = services.GetRequiredService<UpstreamForwarder>();
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -44,6 +55,7 @@ internal sealed class UpstreamWorker(ICertificateStore store, UpstreamForwarder 
     /// <summary>One pass over the queue: every request of the upstream's CA name that is due.</summary>
     internal async Task RoundAsync(CancellationToken cancellationToken)
     {
+        var forwarder = _forwarder ??= services.GetRequiredService<UpstreamForwarder>();
         var now = time.GetUtcNow();
         var due = (await store.ListPendingAsync(cancellationToken).ConfigureAwait(false))
             .Where(p => p.State == ApprovalState.Pending && string.Equals(p.CaName, options.Value.CaName, StringComparison.Ordinal) && forwarder.Schedule.IsDue(p.Id, now))

@@ -17,7 +17,12 @@ internal sealed class UpstreamCaOptionsValidator : IValidateOptions<UpstreamCaOp
             failures.Add(section + ": CaName is empty.");
         }
 
-        if (options.Url is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (!Enum.IsDefined(options.Mode))
+        {
+            failures.Add(section + ": Mode must be Forward or Pull.");
+        }
+        else if (options.Mode == UpstreamMode.Forward
+                 && (options.Url is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
             failures.Add(section + ": Url must be an absolute http or https URL of the upstream's SCEP endpoint.");
         }

@@ -34,16 +34,19 @@ public static class UpstreamScepServerBuilderExtensions
         services.TryAddSingleton<UpstreamConnection>();
         services.TryAddSingleton(sp => new RetrySchedule(sp.GetRequiredService<IOptions<UpstreamCaOptions>>().Value));
         services.TryAddSingleton<UpstreamForwarder>();
+        services.TryAddSingleton<UpstreamQueue>();
         services.AddHostedService<UpstreamWorker>();
+
+        // The connection and the forwarder are made when first used: in pull mode, never.
         Decorate<IEnrollmentAuthority>(services, (sp, inner) => new UpstreamAuthority(
             inner ?? throw new InvalidOperationException("AddUpstreamCa needs the host's own IEnrollmentAuthority registered first (AddIssuingAuthority)."),
             sp.GetRequiredService<ICertificateStore>(),
-            sp.GetRequiredService<UpstreamForwarder>(),
-            sp.GetRequiredService<UpstreamConnection>(),
+            sp.GetRequiredService<UpstreamQueue>(),
+            new Lazy<UpstreamForwarder>(sp.GetRequiredService<UpstreamForwarder>),
             sp.GetRequiredService<IOptions<UpstreamCaOptions>>()));
         Decorate<IScepCredentialProvider>(services, (sp, inner) => new UpstreamCredentials(inner, sp.GetRequiredService<IOptions<UpstreamCaOptions>>()));
         Decorate<ICrlSource>(services, (sp, inner) => new UpstreamCrlSource(
-            inner, sp.GetRequiredService<UpstreamConnection>(), sp.GetRequiredService<IOptions<UpstreamCaOptions>>(), sp.GetRequiredService<TimeProvider>()));
+            inner, new Lazy<UpstreamConnection>(sp.GetRequiredService<UpstreamConnection>), sp.GetRequiredService<IOptions<UpstreamCaOptions>>(), sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 

@@ -104,19 +104,5 @@ public class AdminApiClientCertificateTests
         return new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_host.SecondPort}") };
     }
 
-    private static X509Certificate2 SelfSigned(string subject, bool serverAuth)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
-        if (serverAuth)
-        {
-            var san = new SubjectAlternativeNameBuilder();
-            san.AddIpAddress(IPAddress.Loopback);
-            request.CertificateExtensions.Add(san.Build());
-        }
-
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12, string.Empty), string.Empty);
-    }
+    private static X509Certificate2 SelfSigned(string subject, bool serverAuth) => TlsCertificates.SelfSigned(subject, serverAuth);
 }
