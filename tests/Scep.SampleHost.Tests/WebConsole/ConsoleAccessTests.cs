@@ -113,6 +113,24 @@ public class ConsoleAccessTests
     }
 
     [Test]
+    public async Task FiveFailedSignIns_LockTheUserOut_EvenWithTheRightPassword_AndOnlyThatUser()
+    {
+        using var client = Client();
+        for (var i = 0; i < Scep.SampleHost.WebConsole.ConsoleLockout.MaxFailures; i++)
+        {
+            (await (await client.SignInAsync("guessed", $"guess-{i}")).Content.ReadAsStringAsync()).Should().Contain("Sign-in failed");
+        }
+
+        using var locked = await client.SignInAsync("guessed", ConsoleTestUsers.GuessedPassword);
+        using var other = await Client().SignInAsync("watch", ConsoleTestUsers.ViewerPassword);
+
+        locked.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await locked.Content.ReadAsStringAsync()).Should().Contain("too many failed attempts");
+        (locked.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []).Should().NotContain(c => c.StartsWith("scep-console=", StringComparison.Ordinal));
+        other.StatusCode.Should().Be(HttpStatusCode.Redirect, "another user is not locked out");
+    }
+
+    [Test]
     public async Task RightPassword_SetsAnHttpOnlyStrictCookie_ForTheConsoleOnly()
     {
         using var client = Client();

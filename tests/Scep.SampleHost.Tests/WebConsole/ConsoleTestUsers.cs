@@ -10,9 +10,13 @@ internal static class ConsoleTestUsers
     public const string OperatorPassword = "operator-password-1";
     public const string AdminPassword = "admin-password-123";
 
+    /// <summary>The user the lockout test locks out (no other test signs in as it).</summary>
+    public const string GuessedPassword = "guessed-password-1";
+
     private static readonly string ViewerHash = ConsolePasswords.Hash(ViewerPassword);
     private static readonly string OperatorHash = ConsolePasswords.Hash(OperatorPassword);
     private static readonly string AdminHash = ConsolePasswords.Hash(AdminPassword);
+    private static readonly string GuessedHash = ConsolePasswords.Hash(GuessedPassword);
 
     /// <summary>The users as in-process settings (SampleHostFactory).</summary>
     public static Dictionary<string, string?> Settings() => new()
@@ -27,6 +31,9 @@ internal static class ConsoleTestUsers
         ["Console:Users:2:Name"] = "root",
         ["Console:Users:2:PasswordHash"] = AdminHash,
         ["Console:Users:2:Role"] = "Admin",
+        ["Console:Users:3:Name"] = "guessed",
+        ["Console:Users:3:PasswordHash"] = GuessedHash,
+        ["Console:Users:3:Role"] = "Operator",
     };
 
     /// <summary>The same users as environment variables (HostProcess).</summary>
