@@ -32,7 +32,7 @@ internal static class ConsoleStyles
         form.inline { display: inline; }
         form.card, .card { border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; margin: .6rem 0 1rem; background: var(--bg); }
         .field { margin: .4rem 0; }
-        label { display: inline-block; min-width: 11rem; font-weight: 500; }
+        label { display: inline-block; min-width: 15rem; font-weight: 500; }
         input, select, button { font: inherit; padding: .3rem .5rem; border: 1px solid var(--line); border-radius: 4px; }
         button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
         button.secondary { background: #fff; color: var(--accent); }
