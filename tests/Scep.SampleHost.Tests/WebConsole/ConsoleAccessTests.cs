@@ -274,6 +274,20 @@ public class ConsoleAccessTests
     }
 
     [Test]
+    public async Task Dashboard_CountsARefusedEnrollmentByItsFailInfo()
+    {
+        using var viewer = await SignedInAsync("watch", ConsoleTestUsers.ViewerPassword);
+        await _host.Admin.AddEntityAsync("wrong-code", "the-right-code", null, null, CancellationToken.None);
+        var device = ScepTestClient.NewDevice("CN=wrong-code", "a-wrong-code", keySlot: 49, _host.Cas.Current.Certificate);
+
+        var reply = await _host.Client().SendAsync(device.PkcsReq());
+        var dashboard = await viewer.Http.GetStringAsync("/console");
+
+        reply.Status.Should().Be(PkiStatus.Failure);
+        Regex.IsMatch(dashboard, $"<tr><td>{reply.FailInfo}</td><td class=\"num\">[1-9][0-9]*</td></tr>").Should().BeTrue(dashboard);
+    }
+
+    [Test]
     public async Task AdminApi_StillAuthenticatesItsOwnCallers_AndNotTheConsoleCookie()
     {
         using var ops = await SignedInAsync("ops", ConsoleTestUsers.OperatorPassword);

@@ -101,14 +101,14 @@ internal sealed class ConsoleBrowser : IDisposable
         return http;
     }
 
-    /// <summary>Saves a screenshot as a test attachment (and in docs/images when asked).</summary>
-    public void Screenshot(string name)
+    /// <summary>Saves a screenshot as a test attachment (and, for <paramref name="forDocs"/>, in docs/images when asked).</summary>
+    public void Screenshot(string name, bool forDocs = true)
     {
         var directory = Directory.CreateDirectory(Path.Combine(TestContext.CurrentContext.WorkDirectory, "console-screenshots")).FullName;
         var file = Path.Combine(directory, $"console-{name}.png");
         Driver.GetScreenshot().SaveAsFile(file);
         TestContext.AddTestAttachment(file, $"The console's {name} page");
-        if (UpdatesDocs)
+        if (forDocs && UpdatesDocs)
         {
             File.Copy(file, Path.Combine(RepositoryRoot.Path, "docs", "images", $"console-{name}.png"), overwrite: true);
         }

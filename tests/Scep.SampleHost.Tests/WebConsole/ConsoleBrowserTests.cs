@@ -134,7 +134,7 @@ public class ConsoleBrowserTests
         forged.StatusCode.Should().Be(HttpStatusCode.Forbidden, await forged.Content.ReadAsStringAsync());
         var pending = await _host.AdminAsync("list-pending");
         pending.Output.Should().Contain(id, "the request is still pending");
-        browser.Screenshot("pending-viewer");
+        browser.Screenshot("pending-viewer", forDocs: false);
     }
 
     [Test]
