@@ -271,6 +271,7 @@ public class ConsoleAccessTests
         second.StatusCode.Should().Be(HttpStatusCode.Conflict);
         (await second.Content.ReadAsStringAsync()).Should().Contain("exists").And.NotContain("id=\"one-time-code\"");
         badValidity.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await badValidity.Content.ReadAsStringAsync()).Should().Contain("Code valid for: &#x27;soon&#x27; is not a duration");
     }
 
     [Test]

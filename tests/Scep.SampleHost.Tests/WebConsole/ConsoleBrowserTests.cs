@@ -96,11 +96,11 @@ public class ConsoleBrowserTests
         }
 
         browser.Find("#reason option[value='KeyCompromise']").Click();
+        browser.Screenshot("certificate");
         browser.Find("#revoke").Click();
         browser.WaitFor(() => browser.Find("#status").Text.StartsWith("Revoked", StringComparison.Ordinal), "the revocation");
         browser.Find("#status").Text.Should().Contain("KeyCompromise");
         browser.Has("#revoke").Should().BeFalse("a revoked certificate has no revoke button");
-        browser.Screenshot("certificate");
 
         browser.Open("/console");
         browser.Find("#issue-crl").Click();
@@ -115,6 +115,8 @@ public class ConsoleBrowserTests
 
         browser.Open("/console/audit");
         browser.Find("#audit-table").Text.Should().Contain("console:ops").And.Contain("entity.create").And.Contain("certificate.revoke").And.NotContain(code);
+        Directory.GetFiles(Path.Combine(_host.DataDirectory, "console-keys"), "key-*.xml").Should().NotBeEmpty("the cookie keys are kept in the data folder");
+        _host.Output.Should().NotContain(ConsoleTestUsers.OperatorPassword).And.NotContain(code);
     }
 
     [Test]

@@ -37,7 +37,7 @@ public sealed class EntitiesModel(Administration admin, IOptions<ScepServerOptio
                 throw new AdministrationException("A username is required.", AdministrationFailure.Invalid);
             }
 
-            var (entity, code) = await admin.CreateEntityAsync(username.Trim(), Blank(subjectDn), Blank(alias), CodeValidity.Parse(codeValidFor), cancellationToken).ConfigureAwait(false);
+            var (entity, code) = await admin.CreateEntityAsync(username.Trim(), Blank(subjectDn), Blank(alias), ValidFor(codeValidFor), cancellationToken).ConfigureAwait(false);
             return await ShowCodeAsync(entity, code, cancellationToken).ConfigureAwait(false);
         });
 
@@ -75,6 +75,19 @@ public sealed class EntitiesModel(Administration admin, IOptions<ScepServerOptio
         Issued = (entity.Username, code, entity.EnrollmentCodeExpiresAt);
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         return Page();
+    }
+
+    /// <summary>The admin commands' durations (90m, 24h, 7d, hh:mm:ss), with a message that names the form's field.</summary>
+    private static TimeSpan? ValidFor(string? text)
+    {
+        try
+        {
+            return CodeValidity.Parse(text);
+        }
+        catch (FormatException)
+        {
+            throw new AdministrationException($"Code valid for: '{text}' is not a duration such as 90m, 24h, 7d or 01:30:00.", AdministrationFailure.Invalid);
+        }
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
