@@ -160,17 +160,13 @@ public class ConsoleBrowserTests
     public async Task EveryPage_HasOneHeading_ANavLandmark_AndALabelForEveryInput()
     {
         await PendingRequestAsync("held-for-labels", keySlot: 48);
-        var serial = (await _host.AdminAsync("list-certificates")).Output.Split('\n').Skip(1).Select(l => l.Split(' ')[0]).FirstOrDefault(s => s.Length > 0);
+        var serial = await IssuedSerialAsync("issued-for-labels", keySlot: 50);
         using var browser = ConsoleBrowser.Start(_host.BaseUrl);
         browser.Open("/console/sign-in");
         LabelProblems(browser).Should().BeEmpty("/console/sign-in");
         browser.SignIn("root", ConsoleTestUsers.AdminPassword);
 
-        var pages = new List<string> { "/console", "/console/entities", "/console/pending", "/console/certificates", "/console/aliases", "/console/audit" };
-        if (serial is not null)
-        {
-            pages.Add($"/console/certificates/{serial}");
-        }
+        var pages = new List<string> { "/console", "/console/entities", "/console/pending", "/console/certificates", $"/console/certificates/{serial}", "/console/aliases", "/console/audit" };
 
         foreach (var page in pages)
         {
@@ -183,6 +179,8 @@ public class ConsoleBrowserTests
 
         browser.Open("/console/pending");
         browser.Driver.FindElements(By.CssSelector("input[name='reason']")).Should().NotBeEmpty("the reject reason is on the page checked");
+        browser.Open($"/console/certificates/{serial}");
+        browser.Driver.FindElements(By.CssSelector("select#reason")).Should().ContainSingle("the revocation reason is on the page checked");
         browser.Open("/console/aliases");
         browser.Find(".capabilities").Text.Should().NotBeEmpty();
         browser.Screenshot("aliases");
@@ -218,6 +216,17 @@ public class ConsoleBrowserTests
         (await client.SendAsync(ScepTestClient.NewDevice($"CN={username}", "Pw-" + username, keySlot, _ca).PkcsReq())).Status.Should().Be(PkiStatus.Pending);
         var listed = await _host.AdminAsync("list-pending");
         return listed.Output.Split('\n').Single(l => l.Contains(username, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+    }
+
+    /// <summary>A certificate issued on the default CA-mode alias; returns its serial number.</summary>
+    private async Task<string> IssuedSerialAsync(string username, int keySlot)
+    {
+        var added = await _host.AdminAsync("add-entity", "--username", username, "--password", "Pw-" + username);
+        added.ExitCode.Should().Be(0, added.Error);
+        using var http = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
+        var client = new ScepTestClient(http, "/scep/pkiclient.exe", replySigner: _ca);
+        var device = ScepTestClient.NewDevice($"CN={username}", "Pw-" + username, keySlot, _ca);
+        return device.IssuedFrom(await client.SendAsync(device.PkcsReq())).SerialNumber;
     }
 
     /// <summary>micromdm's scepclient enrolls on the legacy alias (DES, SHA-1); returns the certificate it wrote.</summary>
