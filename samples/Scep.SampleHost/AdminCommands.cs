@@ -160,7 +160,11 @@ public static class AdminCommands
                 return 1;
             }
 
-            await services.InitializeSampleHostAsync(cancellationToken).ConfigureAwait(false);
+            if (command.UsesDataFolder)
+            {
+                await services.InitializeSampleHostAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await command.RunAsync(parse, services.GetRequiredService<Administration>(), output, cancellationToken).ConfigureAwait(false);
             return 0;
         }

@@ -89,6 +89,13 @@ public sealed class PrometheusMetrics : IDisposable
     private static void Header(StringBuilder text, string name, string type, string? help) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
 
+    /// <summary>
+    /// A counter's totals since the host started, by label set (<c>name="value"</c> pairs as in <see cref="Render"/>,
+    /// with the tag names' dots as underscores); empty before its first measurement. The web console's dashboard reads them.
+    /// </summary>
+    public IReadOnlyList<(string Labels, double Value)> Totals(string instrumentName) =>
+        _series.Values.FirstOrDefault(s => s.Instrument.Name == instrumentName)?.Totals() ?? [];
+
     public void Dispose() => _listener.Dispose();
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -161,6 +168,14 @@ public sealed class PrometheusMetrics : IDisposable
                         }
                     }
                 }
+            }
+        }
+
+        public IReadOnlyList<(string Labels, double Value)> Totals()
+        {
+            lock (_lock)
+            {
+                return [.. _values.Select(v => (v.Key, v.Value[0]))];
             }
         }
 

@@ -10,6 +10,7 @@ using Scep.Protocol.AspNetCore;
 using Scep.Protocol.Server;
 using Scep.Protocol.Server.Storage;
 using Scep.SampleHost.AdminApi;
+using Scep.SampleHost.WebConsole;
 
 namespace Scep.SampleHost;
 
@@ -40,6 +41,7 @@ internal static class SampleHostServer
         // folder is touched: a bad setting creates no CA.
         _ = app.Services.GetRequiredService<IOptions<ScepServerOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<AdminApiOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<ConsoleOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<Scep.Protocol.Intune.IntuneOptions>>().Value;
         _ = app.Services.GetRequiredService<IOptions<Scep.Protocol.Upstream.UpstreamCaOptions>>().Value;
         SampleHostNdes.ThrowIfAliasInvalid(app.Services);
@@ -78,6 +80,12 @@ internal static class SampleHostServer
         }
 
         app.MapSampleHostAdminApi();
+        app.MapSampleHostConsole();
+
+        // One authentication and authorization step for both: the admin API's scheme and the console's cookie are
+        // named by their own policies, so neither authenticates the other's requests.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapScep("/scep/pkiclient.exe", "scep");
         app.MapScep("/cgi-bin/pkiclient.exe", "scep"); // RFC 8894 §4.1's default path, which clients use when given only a host
         app.MapScep("/scep/{alias}/pkiclient.exe");

@@ -11,6 +11,7 @@ using Scep.Protocol.Server;
 using Scep.Protocol.Server.InMemory;
 using Scep.Protocol.Server.Storage;
 using Scep.SampleHost.AdminApi;
+using Scep.SampleHost.WebConsole;
 
 namespace Scep.SampleHost;
 
@@ -69,6 +70,7 @@ public static class SampleHostServices
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddSampleHostAdminApi(configuration);
+        services.AddSampleHostConsole(configuration);
         services.AddSampleHostWebhooks(configuration);
         services.AddSampleHostIntune(configuration);
         services.AddSampleHostNdes(configuration);

@@ -7,7 +7,7 @@ using Scep.Protocol.Server;
 namespace Scep.SampleHost;
 
 /// <summary>
-/// Checks the <c>Scep</c>, <c>SampleHost</c> and <c>AdminApi</c> sections before anything starts. The configuration binder drops an
+/// Checks the <c>Scep</c>, <c>SampleHost</c>, <c>AdminApi</c> and <c>Console</c> sections before anything starts. The configuration binder drops an
 /// alias (or an admin API key) whose value does not convert (<c>Scep:Aliases:ra:Mode=Bogus</c> made the alias vanish: 404) and ignores
 /// unknown keys (a misspelt <c>RaChalenge</c>); here both stop the host with the setting's name.
 /// </summary>
@@ -38,6 +38,13 @@ public static partial class SettingsCheck
         }
 
         Bind(admin, new AdminApi.AdminApiOptions());
+        var console = configuration.GetSection(WebConsole.ConsoleOptions.SectionName);
+        foreach (var user in console.GetSection(nameof(WebConsole.ConsoleOptions.Users)).GetChildren())
+        {
+            Bind(user, new WebConsole.ConsoleUser());
+        }
+
+        Bind(console, new WebConsole.ConsoleOptions());
     }
 
     private static void Bind(IConfigurationSection section, object target)

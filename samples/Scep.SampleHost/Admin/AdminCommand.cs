@@ -37,6 +37,9 @@ internal abstract class AdminCommand
     /// <summary>Whether it works on the database (all but show-ca and rollover-ca, which use the data folder only).</summary>
     public virtual bool UsesDatabase => true;
 
+    /// <summary>Whether it needs the data folder's CA (all but hash-password, which must not create a CA where it runs).</summary>
+    public virtual bool UsesDataFolder => true;
+
     /// <summary>The usage line: the name, the arguments, the required options, then the optional ones in brackets.</summary>
     public string Synopsis
     {

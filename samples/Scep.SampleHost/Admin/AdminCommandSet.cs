@@ -18,5 +18,6 @@ internal static class AdminCommandSet
         new IssueCrlCommand(),
         new ShowCaCommand(),
         new RolloverCaCommand(),
+        new HashPasswordCommand(),
     ];
 }

@@ -59,9 +59,7 @@ internal static class AdminApiHosting
             branch.Use(AdminApiBodyLimit.InvokeAsync);
             branch.UseStatusCodePages();
         });
-        app.UseAuthentication();
-        app.UseAuthorization();
-        AdminApiEndpoints.Map(app);
+        AdminApiEndpoints.Map(app); // authenticated and authorized by the host's one step (SampleHostServer)
         app.MapOpenApi(AdminApiOptions.PathBase + "/openapi/{documentName}.json").RequireAuthorization(AdminPolicies.View);
     }
 }
