@@ -40,6 +40,9 @@ public class AdminApiAuthenticationTests
         ("GET", "/admin/api/v1/ca", "Viewer"),
         ("POST", "/admin/api/v1/ca/crl", "Operator"),
         ("POST", "/admin/api/v1/ca/rollover", "Admin"),
+        ("GET", "/admin/api/v1/upstream/requests", "Operator"),
+        ("POST", "/admin/api/v1/upstream/requests/P1/certificate", "Operator"),
+        ("POST", "/admin/api/v1/upstream/requests/P1/refusal", "Operator"),
         ("GET", "/admin/api/v1/audit", "Viewer"),
         ("GET", "/admin/api/openapi/v1.json", "Viewer"),
     ];
@@ -178,7 +181,7 @@ public class AdminApiAuthenticationTests
     }
 
     private static string Shape(string path) => System.Text.RegularExpressions.Regex.Replace(
-        path.TrimStart('/').TrimEnd('/'), @"\{[^}]+\}|(?<=entities/)device-1|(?<=pending/)P1|(?<=certificates/)0A1B|(?<=openapi/)v1(?=\.json)", "*");
+        path.TrimStart('/').TrimEnd('/'), @"\{[^}]+\}|(?<=entities/)device-1|(?<=pending/)P1|(?<=requests/)P1|(?<=certificates/)0A1B|(?<=openapi/)v1(?=\.json)", "*");
 
     private async Task<HttpResponseMessage> SendAsync(string method, string path, string? key)
     {

@@ -26,6 +26,9 @@ public class AdminApiHostileInputTests
         ("POST", "/admin/api/v1/certificates/{x}/revoke"),
         ("GET", "/admin/api/v1/certificates?search={x}&skip={x}&take={x}"),
         ("GET", "/admin/api/v1/audit?take={x}&before={x}"),
+        ("GET", "/admin/api/v1/upstream/requests?take={x}"),
+        ("POST", "/admin/api/v1/upstream/requests/{x}/certificate"),
+        ("POST", "/admin/api/v1/upstream/requests/{x}/refusal"),
     ];
 
     private static readonly string[] RouteValues =
