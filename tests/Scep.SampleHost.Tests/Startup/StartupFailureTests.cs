@@ -106,6 +106,22 @@ public class StartupFailureTests
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
+    [TestCase("Upstream__Url", "http://127.0.0.1:9/scep", "Upstream:CaCertificateFile (the upstream CA certificate, PEM or DER) is not set")]
+    [TestCase("Upstream__Mode", "Pull", "Upstream:CaCertificateFile (the upstream CA certificate, PEM or DER) is not set")]
+    [TestCase("ExternalRa__Url", "http://127.0.0.1:9/admin/api/v1/upstream/requests", "ExternalRa:Url must be the https URL of the RA's queue")]
+    [TestCase("ExternalRa__Url", "https://127.0.0.1:9/admin/api/v1/upstream/requests", "ExternalRa:ServerCertificateSha256 must be the SHA-256")]
+    public async Task InvalidUpstreamOrExternalRaSetting_OneLineNamesIt_AndNoCaIsCreated(string variable, string value, string expected)
+    {
+        using var directory = new TempDirectory("scep-startup-upstream-");
+        var settings = Settings(directory.Sub("data"));
+        settings[variable] = value;
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        ShouldFailInOneLine(run).Should().Contain(expected);
+        Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
+    }
+
     [Test]
     public async Task CaFileThatIsNotPkcs12_OneLineNamesTheFile()
     {
