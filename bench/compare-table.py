@@ -13,8 +13,9 @@ import sys
 out, n, concurrency, linear = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4].split()
 NAMES = {"sqlite": "ours, SQLite", "memory": "ours, in memory", "ecdsa": "ours, SQLite, ECDSA P-256 CA",
          "softhsm": "ours, SQLite, CA key in SoftHSM2", "micromdm": "micromdm, fresh depot",
-         "micromdm-grown": "micromdm, grown depot"}
-ORDER = ("sqlite-base", "sqlite", "memory-base", "memory", "ecdsa", "softhsm", "micromdm", "micromdm-grown")
+         "micromdm-grown": "micromdm, grown depot", "upstream": "ours as RA, forwarding to ours as CA",
+         "pull": "ours as RA, ours as CA pulling (External RA)"}
+ORDER = ("sqlite-base", "sqlite", "memory-base", "memory", "ecdsa", "softhsm", "upstream", "pull", "micromdm", "micromdm-grown")
 MDM = ("micromdm", "micromdm-grown")
 
 
@@ -101,7 +102,8 @@ for s in servers:
     startup = read(os.path.join(out, s, "startup-ms"))
     relay = [runs[s][c].get("relayCpuMsPerEnrollment") for c in concurrency if runs[s][c]]
     relay = [x for x in relay if x is not None]
-    extra = f"; the two socat relays: {fmt(statistics.median(relay), 2)} ms CPU per enrollment (not in the server column)" if relay else ""
+    relays = "the upstream CA behind it" if s in ("upstream", "pull") else "the two socat relays"
+    extra = f"; {relays}: {fmt(statistics.median(relay), 2)} ms CPU per enrollment (not in the server column)" if relay else ""
     client = [runs[s][c]["clientCpuMsPerEnrollment"] for c in concurrency if runs[s][c]]
     jit = [read(os.path.join(out, s, f"c{c}.jit-ms")) for c in concurrency]
     jit = [int(x) for x in jit if x is not None]

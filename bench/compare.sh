@@ -24,6 +24,13 @@
 #            (SampleHost:CaKeyAlgorithm=EcdsaP256); the "÷ RSA work" column is then not comparable
 #   softhsm  our SQLite host with the CA key in a SoftHSM2 token made for the run under $OUT/softhsm
 #            (SampleHost:CaKey=pkcs11:...; needs softhsm2-util: apt-get install -y softhsm2)
+#   upstream the RA topology (docs/upstream.md): our SQLite host as RA, its alias bench forwarding to our SQLite host as
+#            the upstream CA (Upstream:Url, the RA's certificate enrolled there first); the RA is the server column,
+#            the CA's CPU is reported beside it (--relay-pid), so server + CA is the topology's cost
+#   pull     EJBCA's External RA model: our SQLite host as RA (Upstream:Mode=Pull) queues and answers PENDING; our
+#            SQLite host as CA (ExternalRa) lists the queue every PULL_INTERVAL=0.1s over TLS (client certificate and
+#            server certificate pinned), issues and delivers; the load tool polls every PULL_INTERVAL too
+#            (scep bench --poll-interval). The RA is the server column, the CA's CPU is beside it
 #
 # Environment (all optional):
 #   N=1000                 enrollments per measured run
@@ -37,7 +44,7 @@
 #                          the JIT time of every measured run is recorded beside it and printed with the table
 #   LINEAR="1000 10000"    the two runs of the linearity check (our SQLite host, concurrency LINEAR_C=4); "" skips it
 #   CODEC_BENCH=1          run the BenchmarkDotNet codec benchmark (bench/Scep.Benchmarks, short job); 0 skips it
-#   SERVERS="sqlite memory micromdm"   (also sqlite-base, memory-base, ecdsa, softhsm: see above)
+#   SERVERS="sqlite memory micromdm"   (also sqlite-base, memory-base, ecdsa, softhsm, upstream, pull: see above)
 #   MDM_GROWN=10000        micromdm's second set of rows: runs on a depot that already holds this many certificates
 #                          (grown by enrollments, MDM_GROWN_C=4 clients, before the runs); "" skips them
 #   MDM_RUN_WARMUP=0       RUN_WARMUP for micromdm's runs: 0, so that a fresh depot is empty when the clock starts
@@ -91,7 +98,7 @@ done
 CURVE_RUN=
 [[ -n $CURVE ]] && CURVE_RUN=$CURVE_SERVERS
 for name in $SERVERS; do
-  case $name in sqlite|memory|sqlite-base|memory-base|ecdsa|softhsm|micromdm) ;; *) die "unknown server $name" ;; esac
+  case $name in sqlite|memory|sqlite-base|memory-base|ecdsa|softhsm|upstream|pull|micromdm) ;; *) die "unknown server $name" ;; esac
 done
 for name in $CURVE_RUN; do
   case $name in sqlite|ecdsa|softhsm|micromdm) ;; *) die "no curve for $name: its certificates cannot be counted (CURVE_SERVERS)" ;; esac
@@ -200,15 +207,18 @@ fi
 # The running server: its PID, relays (micromdm), URL, the load tool's extra arguments, and where its store is
 # (DATA: our SQLite host's data folder; DEPOT: micromdm's depot; neither for the in-memory store).
 SERVER_PID= RELAYS=() URL= STARTUP_MS= CLIENT_ARGS=() DATA= DEPOT=
+EXTRA_ARGS=()   # more host arguments for the next start_ours (--Section:Key=value)
+FIXED_PORT=     # the port of the next start_ours, when its settings must name it
+PULL_INTERVAL=${PULL_INTERVAL:-0.1}
 start_ours() {  # start_ours NAME STORE [HOST_DIR [SETTING=VALUE...]] : files under $OUT/NAME; settings of SampleHost:
-  local name=$1 store=$2 dir=${3:-$OUT/build/host} port data t0 dll setting host_args=() env_args=()
+  local name=$1 store=$2 dir=${3:-$OUT/build/host} port data t0 dll setting host_args=("${EXTRA_ARGS[@]}") env_args=()
   shift $(( $# < 3 ? $# : 3 ))
   for setting in "$@"; do    # e.g. CaKeyAlgorithm=EcdsaP256: to the admin command (environment) and the host (argument)
     env_args+=("SampleHost__${setting%%=*}=${setting#*=}")
     host_args+=("--SampleHost:${setting%%=*}=${setting#*=}")
   done
   dll=$dir/Scep.SampleHost.dll
-  port=$(free_port)
+  port=${FIXED_PORT:-$(free_port)}
   data=$OUT/$name/data
   mkdir -p "$data"
   # The CA (RSA 2048) is made by an admin command before the clock: the start-up time is that of a server whose
@@ -251,6 +261,64 @@ start_softhsm() {  # start_softhsm NAME : our SQLite host with its CA key in a S
   unset SOFTHSM2_CONF
 }
 
+start_upstream() {  # start_upstream NAME : the RA topology: an RA (the server) forwarding to a CA (a relay) under $OUT/NAME
+  local name=$1 dir=$OUT/$1 ca_pid ca_base fingerprint
+  mkdir -p "$dir/ra-cert"
+  # The CA first with its bench alias only: the RA's own certificate is enrolled there, as an operator would do it.
+  EXTRA_ARGS=(); start_ours "$name/ca" Database
+  "${SCEP[@]}" enroll "$URL" --cn bench-ra --challenge "$CHALLENGE" --out "$dir/ra-cert" >"$dir/ra-enroll.log" 2>&1 \
+    || die "the RA's certificate was not issued, see $dir/ra-enroll.log"
+  openssl pkcs12 -export -inkey "$dir/ra-cert/key.pem" -in "$dir/ra-cert/cert.pem" -passout pass:bench -out "$dir/ra.p12" 2>"$dir/pkcs12.log" \
+    || die "openssl pkcs12 failed, see $dir/pkcs12.log"
+  curl -sf --max-time 10 "$URL?operation=GetCACert" -o "$dir/upstream-ca.der" || die "no GetCACert from the CA"
+  fingerprint=$(openssl x509 -in "$dir/ra-cert/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+  stop_pids "$SERVER_PID"
+  # The CA again, trusting the RA on its alias from-ra (Scep:Aliases:*:TrustedRaSigners).
+  EXTRA_ARGS=(--Scep:Aliases:from-ra:Mode=Ra "--Scep:Aliases:from-ra:TrustedRaSigners:0=$fingerprint"); start_ours "$name/ca" Database
+  ca_pid=$SERVER_PID ca_base=${URL%/scep/bench/pkiclient.exe}
+  EXTRA_ARGS=("--Upstream:Url=$ca_base/scep/from-ra/pkiclient.exe" "--Upstream:CaCertificateFile=$dir/upstream-ca.der"
+    "--Upstream:RaCertificateFile=$dir/ra.p12" --Upstream:RaPassphrase=bench --Scep:Aliases:bench:CaName=upstream)
+  start_ours "$name" Database
+  EXTRA_ARGS=()
+  RELAYS=("$ca_pid")
+}
+
+self_signed() {  # self_signed DIR NAME CN : DIR/NAME.p12 (passphrase bench) and DIR/NAME.pem, a TLS certificate for 127.0.0.1
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/$2.key" -out "$1/$2.pem" -days 2 -subj "/CN=$3" \
+    -addext subjectAltName=IP:127.0.0.1 >"$1/$2.log" 2>&1 || die "openssl req failed, see $1/$2.log"
+  openssl pkcs12 -export -inkey "$1/$2.key" -in "$1/$2.pem" -passout pass:bench -out "$1/$2.p12" 2>>"$1/$2.log" || die "openssl pkcs12 failed, see $1/$2.log"
+}
+
+sha256_of() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g'; }
+
+start_pull() {  # start_pull NAME : the pull model: an RA (the server) that queues, a CA (a relay) that pulls, under $OUT/NAME
+  local name=$1 dir=$OUT/$1 ca_pid ra_port ra_https
+  mkdir -p "$dir/ra-cert"
+  ra_port=$(free_port) ra_https=$(free_port)
+  self_signed "$dir" ra-tls 127.0.0.1
+  self_signed "$dir" puller bench-ca
+  EXTRA_ARGS=("--ExternalRa:Url=https://127.0.0.1:$ra_https/admin/api/v1/upstream/requests" "--ExternalRa:ClientCertificateFile=$dir/puller.p12"
+    --ExternalRa:ClientCertificatePassphrase=bench "--ExternalRa:ServerCertificateSha256=$(sha256_of "$dir/ra-tls.pem")"
+    "--ExternalRa:PollInterval=00:00:0$PULL_INTERVAL")
+  start_ours "$name/ca" Database
+  ca_pid=$SERVER_PID
+  "${SCEP[@]}" enroll "$URL" --cn bench-ra --challenge "$CHALLENGE" --out "$dir/ra-cert" >"$dir/ra-enroll.log" 2>&1 \
+    || die "the RA's certificate was not issued, see $dir/ra-enroll.log"
+  openssl pkcs12 -export -inkey "$dir/ra-cert/key.pem" -in "$dir/ra-cert/cert.pem" -passout pass:bench -out "$dir/ra.p12" 2>"$dir/pkcs12.log" \
+    || die "openssl pkcs12 failed, see $dir/pkcs12.log"
+  curl -sf --max-time 10 "$URL?operation=GetCACert" -o "$dir/upstream-ca.der" || die "no GetCACert from the CA"
+  EXTRA_ARGS=("--Kestrel:Endpoints:Http:Url=http://127.0.0.1:$ra_port" "--Kestrel:Endpoints:Https:Url=https://127.0.0.1:$ra_https"
+    "--Kestrel:Endpoints:Https:Certificate:Path=$dir/ra-tls.p12" --Kestrel:Endpoints:Https:Certificate:Password=bench
+    --AdminApi:ClientCertificates:0:Name=bench-ca "--AdminApi:ClientCertificates:0:Sha256=$(sha256_of "$dir/puller.pem")"
+    --AdminApi:ClientCertificates:0:Role=Operator --Upstream:Mode=Pull "--Upstream:CaCertificateFile=$dir/upstream-ca.der"
+    "--Upstream:RaCertificateFile=$dir/ra.p12" --Upstream:RaPassphrase=bench --Scep:Aliases:bench:CaName=upstream)
+  FIXED_PORT=$ra_port
+  start_ours "$name" Database
+  EXTRA_ARGS=() FIXED_PORT=
+  RELAYS=("$ca_pid")
+  CLIENT_ARGS=(--poll-interval "${PULL_INTERVAL}s")
+}
+
 start_kind() {  # start_kind KIND NAME : one of our servers of this kind, its files under $OUT/NAME
   local kind=$1 name=$2
   case $kind in
@@ -260,6 +328,8 @@ start_kind() {  # start_kind KIND NAME : one of our servers of this kind, its fi
     memory-base) start_ours "$name" InMemory "$OUT/build/host-base" ;;
     ecdsa) start_ours "$name" Database "$OUT/build/host" CaKeyAlgorithm=EcdsaP256 ;;   # RSA-2048 encryption certificate (CaKeySize)
     softhsm) start_softhsm "$name" ;;
+    upstream) start_upstream "$name" ;;
+    pull) start_pull "$name" ;;
     *) die "unknown server $kind" ;;
   esac
 }

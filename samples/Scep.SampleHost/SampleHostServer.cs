@@ -28,6 +28,7 @@ internal static class SampleHostServer
         // the stack trace (the category logs nothing else at this level in this host: it has no background services).
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddSampleHostScep(builder.Configuration);
+        builder.Services.LoadConsoleKeysWhenFirstUsed();
         builder.Services.AddHttpLogging(options =>
         {
             // Never the query: a GET PKIOperation carries the whole pkiMessage there.

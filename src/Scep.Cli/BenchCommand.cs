@@ -38,9 +38,10 @@ internal static class BenchCommand
         var serverPid = new Option<int?>("--server-pid") { HelpName = "PID", Description = "The server process (Linux): its CPU time (utime+stime) over the measured run per enrollment, and its peak memory" };
         var relayPid = new Option<int[]>("--relay-pid") { HelpName = "PID", Description = "Other processes on the path (relays, proxies): their CPU time, with their child processes', is reported separately; repeat for several", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
         var json = new Option<string?>("--json") { HelpName = "FILE", Description = "Also write the results as JSON" };
+        var pollInterval = new Option<string?>("--poll-interval") { HelpName = "DURATION", Description = "Poll a PENDING answer with CertPoll at this interval until it is issued (for at most 5 minutes), as a device does: for an RA that queues for its CA; without it PENDING is a failure" };
         var command = new Command("bench", "Load test: N enrollments by C concurrent clients, keys and requests prepared before the clock, every reply verified (signature, nonces, decryption, certificate for our key, issued by the CA). Exit code 1 when any enrollment failed or a serial number repeated.")
         {
-            count, concurrency, warmup, challenge, keySize, keyPool, prefix, serverPid, relayPid, json,
+            count, concurrency, warmup, challenge, keySize, keyPool, prefix, serverPid, relayPid, json, pollInterval,
         };
         command.Arguments.Add(server.Url);
         command.Options.Add(server.CaIdent);
@@ -64,6 +65,7 @@ internal static class BenchCommand
                 ServerPid = result.GetValue(serverPid),
                 RelayPids = result.GetValue(relayPid) ?? [],
                 JsonPath = result.GetValue(json),
+                PollInterval = result.GetValue(pollInterval) is { } interval ? Format.ParseDuration(interval, "--poll-interval") : null,
             };
             settings.Validate();
             using var http = server.CreateHttpClient(result, environment);
@@ -77,7 +79,7 @@ internal static class BenchCommand
     private static async Task<int> RunAsync(CliEnvironment environment, ScepClient client, ScepServerInfo info, BenchSettings settings, Uri url, CancellationToken cancellationToken)
     {
         var output = environment.Out;
-        var runner = new BenchRunner(client, info);
+        var runner = new BenchRunner(client, info) { PollInterval = settings.PollInterval };
 
         var clock = Stopwatch.StartNew();
         var (keys, loaded, generated) = KeyPool.Get(settings.Count + settings.Warmup, settings.KeySize, settings.KeyPool, cancellationToken);
@@ -234,6 +236,9 @@ internal sealed class BenchSettings
     public int[] RelayPids { get; init; } = [];
 
     public string? JsonPath { get; init; }
+
+    /// <summary>When set, a PENDING answer is polled at this interval (CertPoll) until issued (<see cref="BenchRunner.PollFor"/>).</summary>
+    public TimeSpan? PollInterval { get; init; }
 
     public void Validate()
     {

@@ -32,6 +32,12 @@ internal readonly record struct EnrollmentOutcome(string? FailureKind, string? I
 /// <summary>Prepares enrollments and runs them against a server with a number of concurrent clients, verifying every reply.</summary>
 internal sealed class BenchRunner(ScepClient client, ScepServerInfo server)
 {
+    /// <summary>When set, a PENDING answer is polled (CertPoll, same transaction and signer) at this interval, as a device does.</summary>
+    public TimeSpan? PollInterval { get; init; }
+
+    /// <summary>How long a PENDING enrollment is polled before it counts as a failure ("PENDING").</summary>
+    public TimeSpan PollFor { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// A PKCSReq per key: subject <c>CN={prefix}{index}</c>, challengePassword when given, a self-signed signer over
     /// the same key (RFC 8894 §2.3), a random transactionID, the algorithms the client would pick for this server.
@@ -97,6 +103,16 @@ internal sealed class BenchRunner(ScepClient client, ScepServerInfo server)
         try
         {
             var reply = await client.SendPkiOperationAsync(server, enrollment.Request, cancellationToken).ConfigureAwait(false);
+            if (reply.Status == PkiStatus.Pending && PollInterval is { } interval)
+            {
+                var polling = Stopwatch.StartNew();
+                while (reply.Status == PkiStatus.Pending && polling.Elapsed < PollFor)
+                {
+                    await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                    reply = (await client.PollOnceAsync(server, enrollment.Transaction, cancellationToken).ConfigureAwait(false)).Reply;
+                }
+            }
+
             failure = reply.Status switch
             {
                 PkiStatus.Success => null,

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Scep.SampleHost.WebConsole;
@@ -92,6 +93,19 @@ internal static class ConsoleHosting
         });
         services.AddAuthorization(ConsolePolicies.Add);
         return services;
+    }
+
+    /// <summary>
+    /// Data protection loads (and on a first start creates) its key ring in a hosted service at every start; without it
+    /// the key ring is made when the console first needs it, so a host without a console makes no keys and logs nothing.
+    /// Call after every registration (authentication and antiforgery add data protection again).
+    /// </summary>
+    public static void LoadConsoleKeysWhenFirstUsed(this IServiceCollection services)
+    {
+        foreach (var eager in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(eager);
+        }
     }
 
     /// <summary>Maps the console when it is on; otherwise nothing is served under <c>/console</c> (404).</summary>

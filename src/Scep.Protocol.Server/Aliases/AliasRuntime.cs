@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace Scep.Protocol.Server;
 
-/// <summary>An alias's options with what is derived from them once: the algorithm policy.</summary>
+/// <summary>An alias's options with what is derived from them once: the algorithm policy and the trusted RA fingerprints.</summary>
 internal sealed class AliasRuntime
 {
     public AliasRuntime(string name, ScepAliasOptions options)

@@ -33,7 +33,7 @@ public sealed partial class ScepAliasOptions
 
     /// <summary>
     /// RA mode only: SHA-256 fingerprints (hex) of the certificates of registration authorities that forward their
-    /// devices' requests here, each signing with its own key (RFC 8894 §2.1's RA, draft-nourse-scep-23 §2.1.1). A
+    /// devices' requests here, each signing with its own key (docs/upstream.md). A
     /// PKCSReq signed by one of them is an initial enrollment the RA has authorized: no challenge is asked for, the CSR's
     /// key is not the signer's, and the RA may hold a certificate this CA issued without the request being a renewal.
     /// The RA alone may poll or re-send it. Default: none.

@@ -51,11 +51,7 @@ internal sealed class EnrollOperation(
         }
 
         X509Certificate2? renewed = null;
-        if (fromTrustedRa)
-        {
-            // The RA's key signs; the CSR holds the device's.
-        }
-        else if (kind == EnrollmentKind.Renewal)
+        if (kind == EnrollmentKind.Renewal)
         {
             renewed = x.Request.SignerCertificate ?? throw new ScepException(ScepError.SignerCertificateNotFound, "The certificate that signed the message cannot be read.");
             if (await renewals.CheckAsync(x, renewed, csr, classification!.ReusesKey, cancellationToken).ConfigureAwait(false) is { } refused)
@@ -63,9 +59,10 @@ internal sealed class EnrollOperation(
                 return x.Failure(refused);
             }
         }
-        else if (x.Alias.Options.RequireSignerKeyMatchesRequest && !csr.SubjectPublicKeyInfo.Span.SequenceEqual(x.Request.SignerPublicKeyInfo.Span))
+        else if (!fromTrustedRa && x.Alias.Options.RequireSignerKeyMatchesRequest && !csr.SubjectPublicKeyInfo.Span.SequenceEqual(x.Request.SignerPublicKeyInfo.Span))
         {
-            // §2.3: for an initial enrollment the self-signed signer certificate carries the CSR's key (DeviceQuirks.IvantiEpmmProxy turns this off).
+            // §2.3: for an initial enrollment the self-signed signer certificate carries the CSR's key (DeviceQuirks.IvantiEpmmProxy
+            // turns this off; a trusted RA signs with its own key for the device's).
             return x.Failure(KeyMismatch);
         }
 
