@@ -316,7 +316,7 @@ start_pull() {  # start_pull NAME : the pull model: an RA (the server) that queu
   start_ours "$name" Database
   EXTRA_ARGS=() FIXED_PORT=
   RELAYS=("$ca_pid")
-  CLIENT_ARGS=(--poll-interval "${PULL_INTERVAL}s")
+  CLIENT_ARGS=(--poll-interval "$PULL_INTERVAL")   # seconds
 }
 
 start_kind() {  # start_kind KIND NAME : one of our servers of this kind, its files under $OUT/NAME

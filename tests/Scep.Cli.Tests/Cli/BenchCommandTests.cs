@@ -71,6 +71,27 @@ public class BenchCommandTests
     }
 
     [Test]
+    public async Task Bench_WithPollInterval_PollsPendingAnswersUntilIssued()
+    {
+        var server = new FakeScepServer { PendingReplies = 2 };
+
+        var run = await BenchAsync(server, "-n", "3", "--poll-interval", "0");
+
+        run.ExitCode.Should().Be(0, run.Error);
+        Json().GetProperty("verified").GetInt32().Should().Be(3);
+        server.PkiOperations.Count(r => r.Message!.MessageType == MessageType.CertPoll).Should().Be(6, "two polls per enrollment before it is issued");
+    }
+
+    [Test]
+    public async Task Bench_PendingWithoutPollInterval_IsAFailure()
+    {
+        var run = await BenchAsync(new FakeScepServer { PendingReplies = 1 }, "-n", "2");
+
+        run.ExitCode.Should().Be(ExitCodes.Refused);
+        run.Output.Should().Contain("failures     2 PENDING");
+    }
+
+    [Test]
     public async Task Bench_HttpError_IsCountedByStatus()
     {
         var run = await BenchAsync(new FakeScepServer { PkiOperationStatus = HttpStatusCode.InternalServerError }, "-n", "3");
