@@ -1,9 +1,5 @@
-using System;
 using System.IO;
 using System.Linq;
-using System.Net.Http;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
 using Scep.Protocol.Client;
 using Scep.Protocol.Client.Tests.Interop;
@@ -34,13 +30,8 @@ public class MicromdmUpstreamTests
         _directory = new TempDirectory("scep-micromdm-upstream-");
 
         // The RA's own certificate, enrolled at scepserver like any client's.
-        using var http = new HttpClient();
-        using var key = RSA.Create(2048);
-        var client = new ScepClient(http, _micromdm.Url, new ScepClientOptions { AlgorithmPolicy = ScepAlgorithmPolicy.Legacy });
-        var enrolled = await client.EnrollAsync(await client.GetServerInfoAsync(), Scenario.Csr("CN=Edge RA", key, Challenge), key);
-        enrolled.Status.Should().Be(EnrollmentStatus.Issued, enrolled.FailInfoText);
         var p12 = _directory.File("ra.p12");
-        await File.WriteAllBytesAsync(p12, enrolled.Certificate!.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12, UpstreamTopology.RaPassphrase));
+        using var ra = await RaSetup.EnrollRaCertificateAsync(_micromdm.Url, "CN=Edge RA", Challenge, new ScepClientOptions { AlgorithmPolicy = ScepAlgorithmPolicy.Legacy }, p12);
 
         var settings = UpstreamTopology.RaSettingsFor(_micromdm.Url.ToString(), _micromdm.CaPemPath, p12, Challenge);
         settings["Upstream__AllowLegacyAlgorithms"] = "true";
@@ -98,14 +89,10 @@ public class MicromdmUpstreamTests
     /// <summary>How many answers from the upstream the RA has logged (issued, pending, refused, unreachable).</summary>
     private int ForwardedCount() => System.Text.RegularExpressions.Regex.Count(_ra.Output, "Upstream CA (issued serial|holds request|not reached)|rejected: The upstream");
 
-    private async Task<string> EnrollWithScriptAsync(string script, string commonName)
-    {
-        var output = _directory.Sub($"{Path.GetFileNameWithoutExtension(script)}-{commonName}");
-        var url = $"{_ra.BaseUrl}/scep/edge/pkiclient.exe";
-        var run = await ExternalPeer.RunAsync("bash", [Path.Combine(AppContext.BaseDirectory, "Interop", script), url, commonName, Challenge, output, "60"], TimeSpan.FromSeconds(90));
-        run.ExitCode.Should().Be(0, $"{script} against {url}: {run.Output}{run.Error}\nRA log:\n{string.Join('\n', _ra.Output.Split('\n').TakeLast(20))}\nmicromdm:\n{_micromdm.Log}");
-        return Path.Combine(output, "cert.pem");
-    }
+    private Task<string> EnrollWithScriptAsync(string script, string commonName) =>
+        EnrollScripts.EnrollAsync(
+            script, $"{_ra.BaseUrl}/scep/edge/pkiclient.exe", commonName, Challenge, _directory.Sub($"{Path.GetFileNameWithoutExtension(script)}-{commonName}"),
+            () => $"RA log:\n{string.Join('\n', _ra.Output.Split('\n').TakeLast(20))}\nmicromdm:\n{_micromdm.Log}");
 
     private async Task ShouldBeIssuedByMicromdmAsync(string certificatePem)
     {

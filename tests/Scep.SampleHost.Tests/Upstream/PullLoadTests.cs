@@ -36,7 +36,7 @@ public class PullLoadTests
             for (var i = 0; i < EnrollmentsPerDevice; i++)
             {
                 var commonName = $"load-{device:00}-{i:00}";
-                var result = await client.EnrollAsync(server, Scenario.Csr("CN=" + commonName, key, UpstreamTopology.EdgeChallenge), key);
+                var result = await client.EnrollAsync(server, Scenario.Csr("CN=" + commonName, key, RaSetup.EdgeChallenge), key);
                 var deadline = Stopwatch.StartNew();
                 while (result.Status == EnrollmentStatus.Pending && deadline.Elapsed < TimeSpan.FromMinutes(5))
                 {

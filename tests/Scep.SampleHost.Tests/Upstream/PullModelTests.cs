@@ -15,7 +15,7 @@ public class PullModelTests
     public async Task DeviceAtTheRa_GetsPending_ThenTheCertificateTheCaIssued_AndTheCaIssuedOnce()
     {
         await using var topology = await PullTopology.StartAsync();
-        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-1", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-1", RaSetup.EdgeChallenge);
 
         var first = await device.EnrollAsync();
         var result = first.Status == EnrollmentStatus.Pending ? await UpstreamPendingTests.PollUntilDecidedAsync(device, first.Transaction) : first;
@@ -32,7 +32,7 @@ public class PullModelTests
     {
         await using var topology = await PullTopology.StartAsync();
         await topology.StopCaAsync();
-        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-kill-queued", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-kill-queued", RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
         first.Status.Should().Be(EnrollmentStatus.Pending);
 
@@ -51,7 +51,7 @@ public class PullModelTests
         await using var topology = await PullTopology.StartAsync(startRa: false);
         await topology.StopCaAsync();
         await topology.StartRaAsync();
-        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-kill-list", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-kill-list", RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
         await topology.KillRaAsync();
 
@@ -70,7 +70,7 @@ public class PullModelTests
     {
         await using var topology = await PullTopology.StartAsync();
         await topology.StopCaAsync();
-        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-kill-issued", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-kill-issued", RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
 
         await topology.StartCaAsync(killAt: "ca-after-issue");
@@ -88,7 +88,7 @@ public class PullModelTests
     {
         await using var topology = await PullTopology.StartAsync();
         await topology.StopCaAsync();
-        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-" + killAt, UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl(), "CN=pulled-" + killAt, RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
         await topology.KillRaAsync();
 

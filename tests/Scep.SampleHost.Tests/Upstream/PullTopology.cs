@@ -2,12 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Net.Http;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
-using Scep.Protocol.Client;
-using Scep.Protocol.Tests.Infrastructure;
 using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.SampleHost.Tests.Upstream;
@@ -86,30 +83,20 @@ internal sealed class PullTopology : IAsyncDisposable
     /// <summary>Starts (or starts again) the RA; <paramref name="killAt"/> makes it SIGKILL itself at that point.</summary>
     public async Task StartRaAsync(string? killAt = null)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["SampleHost__CaSubject"] = "CN=External RA Local CA,O=Scep.Protocol",
-            ["SampleHost__CaKeySize"] = "2048",
-            ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{_raPort}",
-            ["Kestrel__Endpoints__Https__Url"] = $"https://127.0.0.1:{_raHttpsPort}",
-            ["Kestrel__Endpoints__Https__Certificate__Path"] = Directory.File("ra-tls.pfx"),
-            ["Kestrel__Endpoints__Https__Certificate__Password"] = Passphrase,
-            ["AdminApi__ClientCertificates__0__Name"] = "pulling-ca",
-            ["AdminApi__ClientCertificates__0__Sha256"] = _puller.GetCertHashString(HashAlgorithmName.SHA256),
-            ["AdminApi__ClientCertificates__0__Role"] = "Operator",
-            ["Upstream__Mode"] = "Pull",
-            ["Upstream__CaCertificateFile"] = Directory.File("ca.pem"),
-            ["Upstream__RaCertificateFile"] = Directory.File("ra.p12"),
-            ["Upstream__RaPassphrase"] = Passphrase,
-            ["Scep__Aliases__edge__Mode"] = "Ra",
-            ["Scep__Aliases__edge__CaName"] = "upstream",
-            ["Scep__Aliases__edge__RaChallenge"] = UpstreamTopology.EdgeChallenge,
-            ["Scep__Aliases__edge__EncryptionAlgorithms__0"] = "DesCbc",
-            ["Scep__Aliases__edge__EncryptionAlgorithms__1"] = "Aes128Cbc",
-            ["Scep__Aliases__edge__EncryptionAlgorithms__2"] = "Aes256Cbc",
-            ["Scep__Aliases__edge__DigestAlgorithms__0"] = "Sha1",
-            ["Scep__Aliases__edge__DigestAlgorithms__1"] = "Sha256",
-        };
+        var settings = RaSetup.EdgeAlias(RaSetup.EdgeChallenge);
+        settings["SampleHost__CaSubject"] = "CN=External RA Local CA,O=Scep.Protocol";
+        settings["SampleHost__CaKeySize"] = "2048";
+        settings["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{_raPort}";
+        settings["Kestrel__Endpoints__Https__Url"] = $"https://127.0.0.1:{_raHttpsPort}";
+        settings["Kestrel__Endpoints__Https__Certificate__Path"] = Directory.File("ra-tls.pfx");
+        settings["Kestrel__Endpoints__Https__Certificate__Password"] = Passphrase;
+        settings["AdminApi__ClientCertificates__0__Name"] = "pulling-ca";
+        settings["AdminApi__ClientCertificates__0__Sha256"] = _puller.GetCertHashString(HashAlgorithmName.SHA256);
+        settings["AdminApi__ClientCertificates__0__Role"] = "Operator";
+        settings["Upstream__Mode"] = "Pull";
+        settings["Upstream__CaCertificateFile"] = Directory.File("ca.pem");
+        settings["Upstream__RaCertificateFile"] = Directory.File("ra.p12");
+        settings["Upstream__RaPassphrase"] = RaSetup.RaPassphrase;
         if (killAt is not null)
         {
             settings["SCEP_SAMPLEHOST_KILL_AT"] = killAt;
@@ -152,25 +139,12 @@ internal sealed class PullTopology : IAsyncDisposable
     }
 
     /// <summary>How many certificates the CA lists for <paramref name="commonName"/>.</summary>
-    public async Task<int> CaCertificateCountAsync(string commonName)
-    {
-        var listed = await HostProcess.RunAdminAsync(Ca!.Environment, "list-certificates");
-        listed.ExitCode.Should().Be(0, listed.Error);
-        return System.Text.RegularExpressions.Regex.Count(listed.Output, $"CN={System.Text.RegularExpressions.Regex.Escape(commonName)}(\\s|,|$)");
-    }
+    public Task<int> CaCertificateCountAsync(string commonName) => RaSetup.CertificateCountAsync(Ca!.Environment, commonName);
 
     private async Task EnrollRaCertificateAsync()
     {
-        using var http = new HttpClient();
-        CaCertificate = X509CertificateLoader.LoadCertificate(await http.GetByteArrayAsync(Ca!.BaseUrl + "/scep/pkiclient.exe?operation=GetCACert"));
-        await File.WriteAllTextAsync(Directory.File("ca.pem"), CaCertificate.ExportCertificatePem());
-        var added = await Ca.AdminAsync("add-entity", "--username", "external-ra", "--password", "external-ra-code", "--dn", "CN=External RA,O=Example");
-        added.ExitCode.Should().Be(0, added.Error);
-        using var key = RSA.Create(2048);
-        var client = new ScepClient(http, new Uri(Ca.BaseUrl + "/scep/pkiclient.exe"));
-        var enrolled = await client.EnrollAsync(await client.GetServerInfoAsync(), Scenario.Csr("CN=external-ra", key, "external-ra-code"), key);
-        enrolled.Status.Should().Be(EnrollmentStatus.Issued, enrolled.FailInfoText);
-        await File.WriteAllBytesAsync(Directory.File("ra.p12"), enrolled.Certificate!.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12, Passphrase));
+        CaCertificate = await RaSetup.CaCertificateAsync(Ca!, Directory.File("ca.pem"));
+        using var ra = await RaSetup.EnrollRaCertificateAsync(Ca!, "external-ra", "CN=External RA,O=Example", Directory.File("ra.p12"));
     }
 
     /// <summary>The last lines each process logged, for a failure's message.</summary>

@@ -17,7 +17,7 @@ public class UpstreamOutageTests
     {
         await using var topology = await UpstreamTopology.StartAsync();
         await topology.StopUpstreamAsync();
-        var device = await Device.StartAsync(topology.RaUrl("edge"), "CN=upstream-outage-1", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl("edge"), "CN=upstream-outage-1", RaSetup.EdgeChallenge);
 
         var first = await device.EnrollAsync();
         first.Status.Should().Be(EnrollmentStatus.Pending, "the request is queued while the upstream is down");
@@ -34,7 +34,7 @@ public class UpstreamOutageTests
     {
         await using var topology = await UpstreamTopology.StartAsync();
         await topology.StopUpstreamAsync();
-        var device = await Device.StartAsync(topology.RaUrl("edge"), "CN=upstream-outage-2", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl("edge"), "CN=upstream-outage-2", RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
         first.Status.Should().Be(EnrollmentStatus.Pending);
 
@@ -51,7 +51,7 @@ public class UpstreamOutageTests
     {
         await using var topology = await UpstreamTopology.StartAsync(new Dictionary<string, string> { ["Upstream__WhenUnavailable"] = "Fail" });
         await topology.StopUpstreamAsync();
-        var device = await Device.StartAsync(topology.RaUrl("edge"), "CN=upstream-outage-3", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(topology.RaUrl("edge"), "CN=upstream-outage-3", RaSetup.EdgeChallenge);
 
         var result = await device.EnrollAsync();
 

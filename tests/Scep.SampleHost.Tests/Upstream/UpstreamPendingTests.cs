@@ -30,7 +30,7 @@ public class UpstreamPendingTests
     [Test]
     public async Task UpstreamPending_DeviceWaits_AndGetsTheCertificateOnceTheUpstreamApproves()
     {
-        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-approved-1", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-approved-1", RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
         first.Status.Should().Be(EnrollmentStatus.Pending, first.FailInfoText);
         var held = (await _topology.UpstreamPendingAsync()).Should().ContainSingle(p => p.Subject == "CN=upstream-approved-1").Subject;
@@ -48,7 +48,7 @@ public class UpstreamPendingTests
     [Test]
     public async Task UpstreamRejects_DevicesPollGetsFailureWithTheUpstreamsReason()
     {
-        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-rejected-1", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-rejected-1", RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
         first.Status.Should().Be(EnrollmentStatus.Pending, first.FailInfoText);
         var held = (await _topology.UpstreamPendingAsync()).Single(p => p.Subject == "CN=upstream-rejected-1");

@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Threading.Tasks;
 using Scep.Protocol.Client;
 using Scep.Protocol.Tests.Infrastructure;
+using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.SampleHost.Tests.Upstream;
 
@@ -36,7 +37,7 @@ public class UpstreamRaTests
     {
         ExternalPeer.Require("scepclient", "apt-get install -y scep");
 
-        var certificate = await EnrollWithScriptAsync("enroll-scepclient.sh", "edge", "upstream-mdm-1", UpstreamTopology.EdgeChallenge);
+        var certificate = await EnrollWithScriptAsync("enroll-scepclient.sh", "edge", "upstream-mdm-1", RaSetup.EdgeChallenge);
 
         await ShouldBeIssuedByTheUpstreamAsync(certificate);
         (await _topology.UpstreamCertificateCountAsync("upstream-mdm-1")).Should().Be(1);
@@ -47,7 +48,7 @@ public class UpstreamRaTests
     {
         ExternalPeer.Require("certmonger", "apt-get install -y certmonger");
 
-        var certificate = await EnrollWithScriptAsync("enroll-certmonger.sh", "edge", "upstream-cm-1", UpstreamTopology.EdgeChallenge);
+        var certificate = await EnrollWithScriptAsync("enroll-certmonger.sh", "edge", "upstream-cm-1", RaSetup.EdgeChallenge);
 
         await ShouldBeIssuedByTheUpstreamAsync(certificate);
         (await _topology.UpstreamCertificateCountAsync("upstream-cm-1")).Should().Be(1);
@@ -82,7 +83,7 @@ public class UpstreamRaTests
     [Test]
     public async Task ReSentRequest_IsAnsweredWithTheSameCertificate_NotIssuedAgain()
     {
-        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-resend-1", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-resend-1", RaSetup.EdgeChallenge);
         var first = await device.EnrollAsync();
 
         var again = await device.SendAgainAsync(first.Transaction);
@@ -95,7 +96,7 @@ public class UpstreamRaTests
     [Test]
     public async Task GetCert_AtTheRa_AnswersFromItsRecordOfWhatTheUpstreamIssued()
     {
-        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-getcert-1", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-getcert-1", RaSetup.EdgeChallenge);
         var issued = (await device.EnrollAsync()).Certificate!;
 
         var found = await device.Client.GetCertificateAsync(device.Server, IssuerAndSerialNumber.FromCertificate(issued));
@@ -107,7 +108,7 @@ public class UpstreamRaTests
     [Test]
     public async Task GetCrl_AtTheRa_IsTheUpstreamsCrl_WithWhatTheUpstreamRevoked()
     {
-        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-crl-1", UpstreamTopology.EdgeChallenge);
+        var device = await Device.StartAsync(_topology.RaUrl("edge"), "CN=upstream-crl-1", RaSetup.EdgeChallenge);
         var issued = (await device.EnrollAsync()).Certificate!;
         var revoked = await _topology.Upstream.AdminAsync("revoke", issued.SerialNumber, "--reason", "keyCompromise");
         revoked.ExitCode.Should().Be(0, revoked.Error);
@@ -130,14 +131,10 @@ public class UpstreamRaTests
         device.Server.CaCertificates.Certificates.Select(c => c.Thumbprint).Should().BeEquivalentTo([_topology.UpstreamCa.Thumbprint, _topology.RaCertificate.Thumbprint]);
     }
 
-    private async Task<string> EnrollWithScriptAsync(string script, string alias, string commonName, string challenge)
-    {
-        var output = _topology.Directory.Sub($"{Path.GetFileNameWithoutExtension(script)}-{commonName}");
-        var url = _topology.RaUrl(alias);
-        var run = await ExternalPeer.RunAsync("bash", [Path.Combine(AppContext.BaseDirectory, "Interop", script), url, commonName, challenge, output, "60"], TimeSpan.FromSeconds(90));
-        run.ExitCode.Should().Be(0, $"{script} against {url}: {run.Output}{run.Error}\nRA log:\n{Tail(_topology.Ra.Output)}\nupstream log:\n{Tail(_topology.Upstream.Output)}");
-        return Path.Combine(output, "cert.pem");
-    }
+    private Task<string> EnrollWithScriptAsync(string script, string alias, string commonName, string challenge) =>
+        EnrollScripts.EnrollAsync(
+            script, _topology.RaUrl(alias), commonName, challenge, _topology.Directory.Sub($"{Path.GetFileNameWithoutExtension(script)}-{commonName}"),
+            () => $"RA log:\n{Tail(_topology.Ra.Output)}\nupstream log:\n{Tail(_topology.Upstream.Output)}");
 
     private async Task ShouldBeIssuedByTheUpstreamAsync(string certificatePem)
     {

@@ -1,14 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Net.Http;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using Scep.Protocol.Client;
-using Scep.Protocol.Tests.Infrastructure;
 using Scep.SampleHost.Tests.Infrastructure;
 
 namespace Scep.SampleHost.Tests.Upstream;
@@ -21,11 +17,6 @@ namespace Scep.SampleHost.Tests.Upstream;
 /// </summary>
 internal sealed class UpstreamTopology : IAsyncDisposable
 {
-    public const string RaPassphrase = "ra-p12-passphrase";
-
-    /// <summary>The challenge of the RA's RA-mode alias <c>edge</c>.</summary>
-    public const string EdgeChallenge = "edge-secret";
-
     private readonly int _upstreamPort = HostProcess.FreePort();
     private readonly int _raPort = HostProcess.FreePort();
     private readonly IReadOnlyDictionary<string, string> _raExtra;
@@ -67,7 +58,7 @@ internal sealed class UpstreamTopology : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, string> RaSettings(string upstreamAlias = "from-ra")
     {
-        var settings = RaSettingsFor($"http://127.0.0.1:{_upstreamPort}/scep/{upstreamAlias}/pkiclient.exe", UpstreamCaPem, Directory.File("ra.p12"), EdgeChallenge);
+        var settings = RaSettingsFor($"http://127.0.0.1:{_upstreamPort}/scep/{upstreamAlias}/pkiclient.exe", UpstreamCaPem, Directory.File("ra.p12"), RaSetup.EdgeChallenge);
         foreach (var (key, value) in _raExtra)
         {
             settings[key] = value;
@@ -76,32 +67,24 @@ internal sealed class UpstreamTopology : IAsyncDisposable
         return settings;
     }
 
-    /// <summary>An RA's settings for an upstream at <paramref name="upstreamUrl"/>, polling every second.</summary>
-    public static Dictionary<string, string> RaSettingsFor(string upstreamUrl, string caPem, string raP12, string edgeChallenge) => new()
+    /// <summary>An RA's settings for an upstream at <paramref name="upstreamUrl"/>, polling every second, with its alias <c>edge</c> and <c>edge-ca</c>.</summary>
+    public static Dictionary<string, string> RaSettingsFor(string upstreamUrl, string caPem, string raP12, string edgeChallenge)
     {
-        ["SampleHost__CaSubject"] = "CN=RA Local CA,O=Scep.Protocol",
-        ["SampleHost__CaKeySize"] = "2048",
-        ["Upstream__Url"] = upstreamUrl,
-        ["Upstream__CaCertificateFile"] = caPem,
-        ["Upstream__RaCertificateFile"] = raP12,
-        ["Upstream__RaPassphrase"] = RaPassphrase,
-        ["Upstream__RetryDelay"] = "00:00:01",
-        ["Upstream__MaxRetryDelay"] = "00:00:02",
-        ["Upstream__PollInterval"] = "00:00:01",
-        ["Upstream__RequestTimeout"] = "00:00:10",
-        ["Scep__Aliases__edge__Mode"] = "Ra",
-        ["Scep__Aliases__edge__CaName"] = "upstream",
-        ["Scep__Aliases__edge__RaChallenge"] = edgeChallenge,
-
-        // micromdm's scepclient sends DES-CBC and SHA-1.
-        ["Scep__Aliases__edge__EncryptionAlgorithms__0"] = "DesCbc",
-        ["Scep__Aliases__edge__EncryptionAlgorithms__1"] = "Aes128Cbc",
-        ["Scep__Aliases__edge__EncryptionAlgorithms__2"] = "Aes256Cbc",
-        ["Scep__Aliases__edge__DigestAlgorithms__0"] = "Sha1",
-        ["Scep__Aliases__edge__DigestAlgorithms__1"] = "Sha256",
-        ["Scep__Aliases__edge-ca__Mode"] = "Ca",
-        ["Scep__Aliases__edge-ca__CaName"] = "upstream",
-    };
+        var settings = RaSetup.EdgeAlias(edgeChallenge);
+        settings["SampleHost__CaSubject"] = "CN=RA Local CA,O=Scep.Protocol";
+        settings["SampleHost__CaKeySize"] = "2048";
+        settings["Upstream__Url"] = upstreamUrl;
+        settings["Upstream__CaCertificateFile"] = caPem;
+        settings["Upstream__RaCertificateFile"] = raP12;
+        settings["Upstream__RaPassphrase"] = RaSetup.RaPassphrase;
+        settings["Upstream__RetryDelay"] = "00:00:01";
+        settings["Upstream__MaxRetryDelay"] = "00:00:02";
+        settings["Upstream__PollInterval"] = "00:00:01";
+        settings["Upstream__RequestTimeout"] = "00:00:10";
+        settings["Scep__Aliases__edge-ca__Mode"] = "Ca";
+        settings["Scep__Aliases__edge-ca__CaName"] = "upstream";
+        return settings;
+    }
 
     public static async Task<UpstreamTopology> StartAsync(IReadOnlyDictionary<string, string>? raExtra = null, string upstreamAlias = "from-ra")
     {
@@ -125,18 +108,8 @@ internal sealed class UpstreamTopology : IAsyncDisposable
         var data = Directory.Sub("upstream-data");
         var first = UpstreamSettings(new string('0', 64));
         Upstream = await HostProcess.StartAsync(data, first, port: _upstreamPort);
-        using var http = new HttpClient();
-        UpstreamCa = X509CertificateLoader.LoadCertificate(await http.GetByteArrayAsync(Upstream.BaseUrl + "/scep/pkiclient.exe?operation=GetCACert"));
-        await File.WriteAllTextAsync(UpstreamCaPem, UpstreamCa.ExportCertificatePem());
-
-        var added = await Upstream.AdminAsync("add-entity", "--username", "edge-ra", "--password", "ra-bootstrap-code", "--dn", "CN=Edge RA,O=Example");
-        added.ExitCode.Should().Be(0, added.Error);
-        using var key = RSA.Create(2048);
-        var client = new ScepClient(http, new Uri(Upstream.BaseUrl + "/scep/pkiclient.exe"));
-        var enrolled = await client.EnrollAsync(await client.GetServerInfoAsync(), Scenario.Csr("CN=edge-ra", key, "ra-bootstrap-code"), key);
-        enrolled.Status.Should().Be(EnrollmentStatus.Issued, enrolled.FailInfoText);
-        RaCertificate = enrolled.Certificate!.CopyWithPrivateKey(key);
-        await File.WriteAllBytesAsync(Directory.File("ra.p12"), RaCertificate.Export(X509ContentType.Pkcs12, RaPassphrase));
+        UpstreamCa = await RaSetup.CaCertificateAsync(Upstream, UpstreamCaPem);
+        RaCertificate = await RaSetup.EnrollRaCertificateAsync(Upstream, "edge-ra", "CN=Edge RA,O=Example", Directory.File("ra.p12"));
 
         await Upstream.StopAsync();
         await Upstream.DisposeAsync();
@@ -173,12 +146,7 @@ internal sealed class UpstreamTopology : IAsyncDisposable
     }
 
     /// <summary>How many certificates the upstream lists for <paramref name="commonName"/>.</summary>
-    public async Task<int> UpstreamCertificateCountAsync(string commonName)
-    {
-        var listed = await Upstream.AdminAsync("list-certificates");
-        listed.ExitCode.Should().Be(0, listed.Error);
-        return listed.Output.Split('\n').Count(line => line.Contains("CN=" + commonName + " ", StringComparison.Ordinal) || line.Contains("CN=" + commonName + ",", StringComparison.Ordinal) || line.EndsWith("CN=" + commonName, StringComparison.Ordinal));
-    }
+    public Task<int> UpstreamCertificateCountAsync(string commonName) => RaSetup.CertificateCountAsync(Upstream.Environment, commonName);
 
     public async ValueTask DisposeAsync()
     {

@@ -232,10 +232,7 @@ public class ConsoleBrowserTests
     /// <summary>micromdm's scepclient enrolls on the legacy alias (DES, SHA-1); returns the certificate it wrote.</summary>
     private async Task<X509Certificate2> EnrollAsync(string commonName, string challenge)
     {
-        var output = _directory.Sub("scepclient-" + commonName);
-        var url = $"{_host.BaseUrl}/scep/legacy/pkiclient.exe";
-        var run = await ExternalPeer.RunAsync("bash", [Path.Combine(AppContext.BaseDirectory, "Interop", "enroll-scepclient.sh"), url, commonName, challenge, output, "60"], TimeSpan.FromSeconds(90));
-        run.ExitCode.Should().Be(0, run.Output + run.Error);
-        return X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(output, "cert.pem")));
+        var pem = await EnrollScripts.EnrollAsync("enroll-scepclient.sh", $"{_host.BaseUrl}/scep/legacy/pkiclient.exe", commonName, challenge, _directory.Sub("scepclient-" + commonName));
+        return X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(pem));
     }
 }
