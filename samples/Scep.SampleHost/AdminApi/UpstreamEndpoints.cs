@@ -35,17 +35,8 @@ internal static class UpstreamEndpoints
 
     private static async Task<Ok<DeliveryView>> Deliver(string id, DeliverCertificateRequest request, UpstreamAdministration upstream, CancellationToken cancellationToken)
     {
-        byte[] der;
-        try
-        {
-            der = PemEncoding.TryFind(request?.CertificatePem ?? string.Empty, out var fields) && request!.CertificatePem![fields.Label].SequenceEqual("CERTIFICATE")
-                ? Convert.FromBase64String(request.CertificatePem[fields.Base64Data])
-                : throw new AdministrationException("certificatePem must hold one PEM CERTIFICATE.", AdministrationFailure.Invalid);
-        }
-        catch (FormatException)
-        {
-            throw new AdministrationException("certificatePem must hold one PEM CERTIFICATE.", AdministrationFailure.Invalid);
-        }
+        var der = PemBlock.Decode(request?.CertificatePem, "CERTIFICATE")
+            ?? throw new AdministrationException("certificatePem must hold one PEM CERTIFICATE.", AdministrationFailure.Invalid);
 
         var result = await upstream.DeliverAsync(id, der, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new DeliveryView(id, result.ToString()));

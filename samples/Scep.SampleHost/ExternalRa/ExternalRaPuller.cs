@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Net.Http;
 using System.Security.Cryptography;
 using System.Threading;
@@ -71,9 +70,7 @@ internal sealed class ExternalRaPuller(
             Pkcs10Request csr;
             try
             {
-                csr = Pkcs10Request.Decode(PemEncoding.Find(request.CsrPem) is var fields && request.CsrPem[fields.Label].SequenceEqual("CERTIFICATE REQUEST")
-                    ? Convert.FromBase64String(request.CsrPem[fields.Base64Data])
-                    : throw new FormatException("not a PEM CERTIFICATE REQUEST"));
+                csr = Pkcs10Request.Decode(PemBlock.Decode(request.CsrPem, "CERTIFICATE REQUEST") ?? throw new FormatException("not a PEM CERTIFICATE REQUEST"));
                 csr.VerifyProofOfPossession();
             }
             catch (Exception e) when (e is ScepException or CryptographicException or FormatException or ArgumentException)

@@ -1,8 +1,5 @@
 using System;
-using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -26,7 +23,7 @@ public static class ExternalRaSettings
         {
             var options = sp.GetRequiredService<IOptions<ExternalRaOptions>>().Value;
             Check(options);
-            return new ExternalRaClient(options, LoadClientCertificate(section));
+            return new ExternalRaClient(options, Pkcs12Setting.Read(section, "ExternalRa", "ClientCertificateFile", "ClientCertificatePassphrase", "the PKCS#12 of the CA's TLS client certificate"));
         });
         services.AddHostedService<ExternalRaPuller>();
         return services;
@@ -63,22 +60,6 @@ public static class ExternalRaSettings
         if (options.PollInterval <= TimeSpan.Zero || options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromMinutes(2))
         {
             throw new SampleHostConfigurationException("ExternalRa:PollInterval must be positive and ExternalRa:Timeout more than 0 and at most 2 minutes.");
-        }
-    }
-
-    private static X509Certificate2 LoadClientCertificate(IConfigurationSection section)
-    {
-        var path = section["ClientCertificateFile"]
-            ?? throw new SampleHostConfigurationException("ExternalRa:ClientCertificateFile (the PKCS#12 of the CA's TLS client certificate) is not set.");
-        var passphrase = SecretSetting.Read(section, "ExternalRa", "ClientCertificatePassphrase", "ClientCertificatePassphraseFile");
-        try
-        {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, passphrase, X509KeyStorageFlags.EphemeralKeySet);
-            return certificate.HasPrivateKey ? certificate : throw new SampleHostConfigurationException($"ExternalRa:ClientCertificateFile: {path} holds no private key.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new SampleHostConfigurationException($"ExternalRa:ClientCertificateFile: {path} cannot be opened (not PKCS#12, or a wrong passphrase).", e);
         }
     }
 }

@@ -30,7 +30,7 @@ public static class UpstreamSettings
         services.AddScepServer().AddUpstreamCa(options =>
         {
             options.CaCertificate = LoadCaCertificate(section);
-            options.RaCertificate = LoadRaCertificate(section);
+            options.RaCertificate = Pkcs12Setting.Read(section, "Upstream", "RaCertificateFile", "RaPassphrase", "the RA's PKCS#12, certificate and RSA key");
         });
         return services;
     }
@@ -46,21 +46,6 @@ public static class UpstreamSettings
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
             throw new SampleHostConfigurationException($"Upstream:CaCertificateFile: {path} is not a readable certificate.", e);
-        }
-    }
-
-    private static X509Certificate2 LoadRaCertificate(IConfigurationSection section)
-    {
-        var path = section["RaCertificateFile"]
-            ?? throw new SampleHostConfigurationException("Upstream:RaCertificateFile (the RA's PKCS#12, certificate and RSA key) is not set.");
-        var passphrase = SecretSetting.Read(section, "Upstream", "RaPassphrase", "RaPassphraseFile");
-        try
-        {
-            return X509CertificateLoader.LoadPkcs12FromFile(path, passphrase, X509KeyStorageFlags.EphemeralKeySet);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new SampleHostConfigurationException($"Upstream:RaCertificateFile: {path} cannot be opened (not PKCS#12, or a wrong passphrase).", e);
         }
     }
 }

@@ -30,8 +30,6 @@ internal sealed class UpstreamWorker(ICertificateStore store, IServiceProvider s
             return;
         }
 
-        _forwarder = services.GetRequiredService<UpstreamForwarder>();
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
