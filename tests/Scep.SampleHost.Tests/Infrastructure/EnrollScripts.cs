@@ -18,4 +18,12 @@ internal static class EnrollScripts
         run.ExitCode.Should().Be(0, $"{script} against {url}: {run.Output}{run.Error}\n{logs?.Invoke()}");
         return Path.Combine(outputDirectory, "cert.pem");
     }
+
+    /// <summary>openssl verifies the certificate (PEM file) against the CA certificate (PEM file).</summary>
+    public static async Task ShouldVerifyAsync(string certificatePem, string caPem)
+    {
+        var verify = await ExternalPeer.RunAsync("openssl", ["verify", "-CAfile", caPem, certificatePem]);
+        verify.ExitCode.Should().Be(0, verify.Output + verify.Error);
+        verify.Output.Should().Contain(": OK");
+    }
 }

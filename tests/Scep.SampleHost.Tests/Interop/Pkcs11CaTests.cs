@@ -158,9 +158,7 @@ public class Pkcs11CaTests
         var run = await ExternalPeer.RunAsync("bash", [Script("enroll-certmonger.sh"), $"{host.BaseUrl}/scep/ra/pkiclient.exe", "hsm-ec", RaChallenge, output, "60"], TimeSpan.FromSeconds(90));
 
         run.ExitCode.Should().Be(0, run.Output + run.Error);
-        var caPem = Path.Combine(host.DataDirectory, "ca.pem");
-        var verify = await ExternalPeer.RunAsync("openssl", ["verify", "-CAfile", caPem, Path.Combine(output, "cert.pem")]);
-        verify.Output.Should().Contain(": OK", verify.Error);
+        await EnrollScripts.ShouldVerifyAsync(Path.Combine(output, "cert.pem"), Path.Combine(host.DataDirectory, "ca.pem"));
         var text = await ExternalPeer.RunAsync("openssl", ["x509", "-in", Path.Combine(output, "cert.pem"), "-noout", "-text"]);
         text.Output.Should().Contain("ecdsa-with-SHA256");
     }
@@ -266,12 +264,7 @@ public class Pkcs11CaTests
         return Path.Combine(output, "cert.pem");
     }
 
-    private async Task ShouldVerifyAsync(string certificate)
-    {
-        var caPem = Path.Combine(_host.DataDirectory, "ca.pem");
-        var verify = await ExternalPeer.RunAsync("openssl", ["verify", "-CAfile", caPem, certificate]);
-        verify.Output.Should().Contain(": OK", verify.Error);
-    }
+    private Task ShouldVerifyAsync(string certificate) => EnrollScripts.ShouldVerifyAsync(certificate, Path.Combine(_host.DataDirectory, "ca.pem"));
 
     private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "Interop", name);
 }
