@@ -36,6 +36,12 @@ public sealed class SampleHostOptions
     /// </summary>
     public string? CaKey { get; set; }
 
+    /// <summary>
+    /// <see cref="RaCertificateMode.File"/>: an RA certificate in <c>ra.p12</c> (and <c>next-ra.p12</c> for the next CA)
+    /// signs the replies and decrypts the envelopes, and the CA key only issues. Default <see cref="RaCertificateMode.None"/>.
+    /// </summary>
+    public RaCertificateMode RaCertificate { get; set; } = RaCertificateMode.None;
+
     /// <summary>The PKCS#12 passphrase; the environment variable <c>SCEP_CA_PASSPHRASE</c> also sets it. When neither is set, a random one is kept in the data folder (development only).</summary>
     public string? CaPassphrase { get; set; }
 

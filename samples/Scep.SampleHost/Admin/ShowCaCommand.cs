@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 
 namespace Scep.SampleHost.Admin;
 
-/// <summary><c>show-ca</c>: the CA certificate (and the next one during a rollover), with fingerprints.</summary>
+/// <summary><c>show-ca</c>: the CA certificate (and the next one during a rollover), with fingerprints; each CA's RA certificate when there is one.</summary>
 internal sealed class ShowCaCommand : AdminCommand
 {
     private readonly Option<bool> _pem;
@@ -21,10 +21,20 @@ internal sealed class ShowCaCommand : AdminCommand
     public override async Task RunAsync(ParseResult parse, Administration admin, TextWriter output, CancellationToken cancellationToken)
     {
         var pem = parse.GetValue(_pem);
-        await AdminOutput.DescribeAsync(output, "CA", admin.Cas.Current.Certificate, pem).ConfigureAwait(false);
-        if (admin.Cas.Next is { } next)
+        var (current, next) = admin.Cas.CurrentAndNext();
+        await AdminOutput.DescribeAsync(output, "CA", current.Certificate, pem).ConfigureAwait(false);
+        if (current.Ra is { } ra)
+        {
+            await AdminOutput.DescribeAsync(output, "RA (signs the replies, decrypts the envelopes)", ra.Certificate, pem).ConfigureAwait(false);
+        }
+
+        if (next is not null)
         {
             await AdminOutput.DescribeAsync(output, "Next CA (GetNextCACert)", next.Certificate, pem).ConfigureAwait(false);
+            if (next.Ra is { } nextRa)
+            {
+                await AdminOutput.DescribeAsync(output, "Next RA", nextRa.Certificate, pem).ConfigureAwait(false);
+            }
         }
     }
 }

@@ -10,12 +10,15 @@ namespace Scep.SampleHost;
 
 /// <summary>
 /// Creates the CA on first start and loads it afterwards: from a passphrase-protected PKCS#12 in the data folder, or with
-/// <c>SampleHost:CaKey</c> from a PKCS#11 token (<see cref="TokenCaKeys"/>).
+/// <c>SampleHost:CaKey</c> from a PKCS#11 token (<see cref="TokenCaKeys"/>); with <c>SampleHost:RaCertificate=File</c>
+/// each CA's RA certificate too (<see cref="RaCertificateFile"/>).
 /// </summary>
 public sealed class CaBootstrap : IDisposable
 {
     public const string CaFileName = "ca.p12";
     public const string NextCaFileName = "next-ca.p12";
+    public const string RaFileName = "ra.p12";
+    public const string NextRaFileName = "next-ra.p12";
     public const string PassphraseFileName = "ca.passphrase";
     public const string PassphraseVariable = "SCEP_CA_PASSPHRASE";
 
@@ -48,10 +51,10 @@ public sealed class CaBootstrap : IDisposable
         CreateDataDirectory();
         if (_token is not null)
         {
-            return _token.LoadOrCreate(time, out created);
+            return WithRa(_token.LoadOrCreate(time, out created), RaFileName);
         }
 
-        var passphrase = Passphrase(createIfMissing: true);
+        var passphrase = Passphrase(CaPath, createIfMissing: true);
         created = false;
         if (!File.Exists(CaPath))
         {
@@ -59,13 +62,16 @@ public sealed class CaBootstrap : IDisposable
             created = TryWritePkcs12(CaPath, ca, passphrase.Value);
         }
 
-        return Load(CaPath, passphrase);
+        return WithRa(Load(CaPath, passphrase), RaFileName);
     }
 
     /// <summary>The next CA (after <c>rollover-ca</c>), or null.</summary>
-    public CaKey? LoadNext() =>
-        _token is not null ? _token.LoadNext()
-        : File.Exists(NextCaPath) ? Load(NextCaPath, Passphrase(createIfMissing: false)) : null;
+    public CaKey? LoadNext()
+    {
+        var next = _token is not null ? _token.LoadNext()
+            : File.Exists(NextCaPath) ? Load(NextCaPath, Passphrase(NextCaPath, createIfMissing: false)) : null;
+        return next is null ? null : WithRa(next, NextRaFileName);
+    }
 
     /// <summary>Creates the next CA certificate (a new key), valid from now, and stores it beside the current one.</summary>
     /// <returns>The next CA, or null when one exists already.</returns>
@@ -73,16 +79,29 @@ public sealed class CaBootstrap : IDisposable
     {
         if (_token is not null)
         {
-            return _token.CreateNext(time);
+            return _token.CreateNext(time) is { } created ? WithRa(created, NextRaFileName) : null;
         }
 
-        var passphrase = Passphrase(createIfMissing: false);
+        var passphrase = Passphrase(CaPath, createIfMissing: false);
         if (!TryWritePkcs12(NextCaPath, CreateCa(time.GetUtcNow()), passphrase.Value))
         {
             return null;
         }
 
-        return Load(NextCaPath, passphrase);
+        return WithRa(Load(NextCaPath, passphrase), NextRaFileName);
+    }
+
+    /// <summary>The CA with its RA certificate when <c>SampleHost:RaCertificate=File</c> (issued into the data folder first if missing).</summary>
+    private CaKey WithRa(CaKey ca, string raFileName)
+    {
+        if (_options.RaCertificate != RaCertificateMode.File)
+        {
+            return ca;
+        }
+
+        var path = Path.Combine(DataDirectory, raFileName);
+        var passphrase = Passphrase(path, createIfMissing: true);
+        return RaCertificateFile.Attach(ca, path, passphrase.Value, passphrase.Source, _options.CaKeySize);
     }
 
     /// <summary>
@@ -225,8 +244,11 @@ public sealed class CaBootstrap : IDisposable
         }
     }
 
-    /// <summary>The passphrase: configuration, else the environment variable, else the generated file (created once).</summary>
-    private Secret Passphrase(bool createIfMissing)
+    /// <summary>
+    /// The passphrase: configuration, else the environment variable, else the generated file (created once, and only
+    /// while <paramref name="protectedFile"/>, the file it is for, does not exist yet).
+    /// </summary>
+    private Secret Passphrase(string protectedFile, bool createIfMissing)
     {
         if (!string.IsNullOrEmpty(_options.CaPassphrase))
         {
@@ -242,9 +264,9 @@ public sealed class CaBootstrap : IDisposable
         var file = Path.Combine(DataDirectory, PassphraseFileName);
         if (!File.Exists(file))
         {
-            if (!createIfMissing || File.Exists(CaPath))
+            if (!createIfMissing || File.Exists(protectedFile))
             {
-                throw new SampleHostConfigurationException($"The CA passphrase is not set: {CaPath} exists, {file} does not; configure SampleHost:CaPassphrase or {PassphraseVariable}.");
+                throw new SampleHostConfigurationException($"The CA passphrase is not set: {protectedFile} exists, {file} does not; configure SampleHost:CaPassphrase or {PassphraseVariable}.");
             }
 
             CaFiles.TryCreate(file, System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));

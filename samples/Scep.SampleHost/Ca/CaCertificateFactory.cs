@@ -6,7 +6,7 @@ namespace Scep.SampleHost;
 
 /// <summary>
 /// The certificates of a CA the host creates, over keys it was given (in memory or in a token): the self-signed CA
-/// certificate, and for an ECDSA CA the RSA certificate clients encrypt their requests to.
+/// certificate, for an ECDSA CA the RSA certificate clients encrypt their requests to, and the RA certificate.
 /// </summary>
 internal static class CaCertificateFactory
 {
@@ -33,13 +33,23 @@ internal static class CaCertificateFactory
     /// The RSA certificate an ECDSA CA's clients encrypt to: issued by the CA, valid as long as it, keyUsage
     /// keyEncipherment and dataEncipherment only (Windows and macOS pick the recipient by keyUsage), not a CA.
     /// </summary>
-    public static X509Certificate2 CreateEncryptionCertificate(X509Certificate2 ca, AsymmetricAlgorithm caKey, RSA encryptionKey)
+    public static X509Certificate2 CreateEncryptionCertificate(X509Certificate2 ca, AsymmetricAlgorithm caKey, RSA encryptionKey) =>
+        IssueMessageCertificate(ca, caKey, encryptionKey, "SCEP encryption", X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment);
+
+    /// <summary>
+    /// The RA certificate (<see cref="RaCertificateMode.File"/>): issued by the CA, valid as long as it, keyUsage
+    /// digitalSignature (it signs the replies) and keyEncipherment (clients encrypt to it), not a CA.
+    /// </summary>
+    public static X509Certificate2 CreateRaCertificate(X509Certificate2 ca, AsymmetricAlgorithm caKey, RSA raKey) =>
+        IssueMessageCertificate(ca, caKey, raKey, "SCEP RA", X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment);
+
+    private static X509Certificate2 IssueMessageCertificate(X509Certificate2 ca, AsymmetricAlgorithm caKey, RSA key, string role, X509KeyUsageFlags usages)
     {
         var name = new X500DistinguishedNameBuilder();
-        name.AddCommonName(ca.GetNameInfo(X509NameType.SimpleName, forIssuer: false) + " SCEP encryption");
-        var request = new CertificateRequest(name.Build(), encryptionKey, HashFor(caKey), RSASignaturePadding.Pkcs1);
+        name.AddCommonName(ca.GetNameInfo(X509NameType.SimpleName, forIssuer: false) + " " + role);
+        var request = new CertificateRequest(name.Build(), key, HashFor(caKey), RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.DataEncipherment, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(usages, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         return request.Create(ca.SubjectName, Generator(caKey), ca.NotBefore, ca.NotAfter, RandomSerial());
