@@ -12,10 +12,14 @@ import sys
 
 out, n, concurrency, linear = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4].split()
 NAMES = {"sqlite": "ours, SQLite", "memory": "ours, in memory", "ecdsa": "ours, SQLite, ECDSA P-256 CA",
-         "softhsm": "ours, SQLite, CA key in SoftHSM2", "micromdm": "micromdm, fresh depot",
+         "softhsm": "ours, SQLite, CA key in SoftHSM2", "softhsm-ecdsa": "ours, SQLite, ECDSA P-256 CA key in SoftHSM2",
+         "softhsm-ra": "ours, SQLite, CA key in SoftHSM2, RA certificate in a file", "micromdm": "micromdm, fresh depot",
          "micromdm-grown": "micromdm, grown depot", "upstream": "ours as RA, forwarding to ours as CA",
          "pull": "ours as RA, ours as CA pulling (External RA)"}
-ORDER = ("sqlite-base", "sqlite", "memory-base", "memory", "ecdsa", "softhsm", "upstream", "pull", "micromdm", "micromdm-grown")
+ORDER = ("sqlite-base", "sqlite", "memory-base", "memory", "ecdsa", "softhsm", "softhsm-ecdsa", "softhsm-ra", "upstream", "pull",
+         "micromdm", "micromdm-grown")
+CA_KEYS = ("ecdsa", "softhsm", "softhsm-ecdsa", "softhsm-ra")
+BITS = os.environ.get("CA_KEY_SIZE", "2048")
 MDM = ("micromdm", "micromdm-grown")
 
 
@@ -75,7 +79,7 @@ print("# scep bench: ours next to micromdm's scepserver\n")
 print(f"Machine: {machine.get('cores', '?')} cores, {machine.get('cpu', '?')}; {machine.get('os', '?')}; "
       f".NET {machine.get('dotnet', '?')}; {machine.get('openssl', '?')}; scep package {machine.get('scepserver', '?')}; "
       f"load average at start {machine.get('load', '?')}.\n")
-print(f"{n} enrollments per run, RSA-2048 CA keys and device keys, AES-128-CBC + SHA-256 requests "
+print(f"{n} enrollments per run, RSA-{BITS} CA keys (and encryption certificates), RSA-2048 device keys, AES-128-CBC + SHA-256 requests "
       "(micromdm replies DES-CBC + SHA-1), every reply verified.\n")
 print("| Server | Clients | Certificates held | Verified/s | p50 ms | p95 ms | p99 ms | Server CPU ms/enrollment | ÷ RSA work | Peak RSS MiB | Failures | Duplicate serials |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
@@ -135,7 +139,7 @@ def best(s, clean=False):
 
 mdm, mdm_c = best("micromdm")
 mdm_clean, mdm_clean_c = best("micromdm", clean=True)
-for s in ("sqlite", "memory", "ecdsa", "softhsm"):
+for s in ("sqlite", "memory") + CA_KEYS:
     if s not in servers:
         continue
     ours, ours_c = best(s)
@@ -152,6 +156,20 @@ for s in ("sqlite", "memory", "ecdsa", "softhsm"):
     bad = [(c, runs[s][c]["failed"], runs[s][c]["duplicateSerials"]) for c in concurrency if runs[s][c] and (runs[s][c]["failed"] or runs[s][c]["duplicateSerials"])]
     print(f"- Failures and duplicate serials, {NAMES[s]}: " + ("none at any concurrency." if not bad else
           "; ".join(f"{c} clients: {f} failed, {d} duplicates" for c, f, d in bad)) + " Bar: none.")
+
+
+def cpu_ratio(a, b):
+    """Server CPU per enrollment of a over b at each concurrency both ran."""
+    return [runs[a][c]["serverCpuMsPerEnrollment"] / runs[b][c]["serverCpuMsPerEnrollment"]
+            for c in concurrency if a in servers and b in servers and runs[a][c] and runs[b][c]]
+
+
+for a, b, bar in (("softhsm", "sqlite", "at most 1.3x"), ("softhsm-ra", "sqlite", "at most 1.3x"),
+                  ("softhsm-ecdsa", "ecdsa", "at most 1.3x"), ("sqlite", "ecdsa", "at least 2x"),
+                  ("softhsm", "softhsm-ecdsa", "at least 2x")):
+    ratio = cpu_ratio(a, b)
+    if ratio:
+        print(f"- Server CPU per enrollment, {NAMES[a]} over {NAMES[b]}, same concurrency: {span(ratio, 'x')}. Bar: {bar}.")
 for s in MDM:
     if s not in servers:
         continue

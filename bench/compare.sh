@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side by side on this machine: our sample host (SQLite store, and the in-memory store) and micromdm's
-# scepserver (Debian package `scep`), both with an RSA-2048 CA key, under the same load from `scep bench`.
+# scepserver (Debian package `scep`), both with an RSA CA key (2048 bits, CA_KEY_SIZE), under the same load from `scep bench`.
 #
 # Usage: bench/compare.sh            (as root: micromdm runs in a private network namespace)
 #
@@ -18,12 +18,15 @@
 # curve shows whether their cost grows with the store.
 #
 # Servers (SERVERS): sqlite, memory (our sample host with the SQLite / in-memory store), sqlite-base and
-# memory-base (the same, built from BASELINE), micromdm (both micromdm rows), and two hooks for host settings
-# being added, not yet tested here:
-#   ecdsa    our SQLite host with an ECDSA P-256 signing CA and an RSA-2048 encryption certificate
+# memory-base (the same, built from BASELINE), micromdm (both micromdm rows), and our host with other
+# CA keys and topologies:
+#   ecdsa    our SQLite host with an ECDSA P-256 signing CA and an RSA encryption certificate
 #            (SampleHost:CaKeyAlgorithm=EcdsaP256); the "÷ RSA work" column is then not comparable
 #   softhsm  our SQLite host with the CA key in a SoftHSM2 token made for the run under $OUT/softhsm
 #            (SampleHost:CaKey=pkcs11:...; needs softhsm2-util: apt-get install -y softhsm2)
+#   softhsm-ecdsa  the same token holding an ECDSA P-256 CA key and its RSA encryption key (both ecdsa and softhsm)
+#   softhsm-ra     softhsm with an RA certificate in a file (SampleHost:RaCertificate=File): the token only signs
+#            the certificates, the RA key (in memory) signs the replies and decrypts the envelopes
 #   upstream the RA topology (docs/upstream.md): our SQLite host as RA, its alias bench forwarding to our SQLite host as
 #            the upstream CA (Upstream:Url, the RA's certificate enrolled there first); the RA is the server column,
 #            the CA's CPU is reported beside it (--relay-pid), so server + CA is the topology's cost
@@ -44,7 +47,10 @@
 #                          the JIT time of every measured run is recorded beside it and printed with the table
 #   LINEAR="1000 10000"    the two runs of the linearity check (our SQLite host, concurrency LINEAR_C=4); "" skips it
 #   CODEC_BENCH=1          run the BenchmarkDotNet codec benchmark (bench/Scep.Benchmarks, short job); 0 skips it
-#   SERVERS="sqlite memory micromdm"   (also sqlite-base, memory-base, ecdsa, softhsm, upstream, pull: see above)
+#   SERVERS="sqlite memory micromdm"   (also sqlite-base, memory-base, ecdsa, softhsm, softhsm-ecdsa, softhsm-ra, upstream, pull)
+#   CA_KEY_SIZE=2048       the RSA keys of every CA (our hosts' SampleHost:CaKeySize, an ECDSA CA's encryption key,
+#                          micromdm's -keySize); the sample host's own default is 3072. The "÷ RSA work" column is
+#                          the RSA work at the size of the certificate clients encrypt to, so this size too
 #   MDM_GROWN=10000        micromdm's second set of rows: runs on a depot that already holds this many certificates
 #                          (grown by enrollments, MDM_GROWN_C=4 clients, before the runs); "" skips them
 #   MDM_RUN_WARMUP=0       RUN_WARMUP for micromdm's runs: 0, so that a fresh depot is empty when the clock starts
@@ -75,6 +81,7 @@ LINEAR=${LINEAR-1000 10000}
 LINEAR_C=${LINEAR_C:-4}
 CODEC_BENCH=${CODEC_BENCH:-1}
 SERVERS=${SERVERS:-sqlite memory micromdm}
+CA_KEY_SIZE=${CA_KEY_SIZE:-2048}
 MDM_GROWN=${MDM_GROWN-10000}
 MDM_GROWN_C=${MDM_GROWN_C:-4}
 MDM_RUN_WARMUP=${MDM_RUN_WARMUP:-0}
@@ -98,14 +105,15 @@ done
 CURVE_RUN=
 [[ -n $CURVE ]] && CURVE_RUN=$CURVE_SERVERS
 for name in $SERVERS; do
-  case $name in sqlite|memory|sqlite-base|memory-base|ecdsa|softhsm|upstream|pull|micromdm) ;; *) die "unknown server $name" ;; esac
+  case $name in sqlite|memory|sqlite-base|memory-base|ecdsa|softhsm|softhsm-ecdsa|softhsm-ra|upstream|pull|micromdm) ;; *) die "unknown server $name" ;; esac
 done
 for name in $CURVE_RUN; do
-  case $name in sqlite|ecdsa|softhsm|micromdm) ;; *) die "no curve for $name: its certificates cannot be counted (CURVE_SERVERS)" ;; esac
+  case $name in sqlite|ecdsa|softhsm|softhsm-ecdsa|softhsm-ra|micromdm) ;; *) die "no curve for $name: its certificates cannot be counted (CURVE_SERVERS)" ;; esac
 done
 [[ -z $CURVE || ( $CURVE =~ ^[0-9]+$ && $CURVE_STEP =~ ^[1-9][0-9]*$ ) ]] || die "CURVE and CURVE_STEP are numbers of enrollments"
 [[ -z $MDM_GROWN || $MDM_GROWN =~ ^[0-9]+$ ]] || die "MDM_GROWN is a number of certificates"
-if [[ " $SERVERS $CURVE_RUN " == *" softhsm "* ]]; then
+[[ $CA_KEY_SIZE =~ ^[1-9][0-9]{3}$ ]] || die "CA_KEY_SIZE is a number of bits, e.g. 2048 or 3072"
+if [[ " $SERVERS $CURVE_RUN " == *" softhsm"* ]]; then
   command -v softhsm2-util >/dev/null || die "missing tool: softhsm2-util (apt-get install -y softhsm2), or leave softhsm out of SERVERS"
   [[ -f /usr/lib/softhsm/libsofthsm2.so ]] || die "missing /usr/lib/softhsm/libsofthsm2.so (apt-get install -y softhsm2)"
 fi
@@ -221,17 +229,17 @@ start_ours() {  # start_ours NAME STORE [HOST_DIR [SETTING=VALUE...]] : files un
   port=${FIXED_PORT:-$(free_port)}
   data=$OUT/$name/data
   mkdir -p "$data"
-  # The CA (RSA 2048) is made by an admin command before the clock: the start-up time is that of a server whose
+  # The CA (RSA, CA_KEY_SIZE bits) is made by an admin command before the clock: the start-up time is that of a server whose
   # data folder exists. Admin commands read the configuration from the working directory and the environment.
   if [[ ! -f $data/ca.p12 && ! -f $OUT/$name/ca.done ]]; then
-    (cd "$dir" && env SampleHost__DataDirectory="$data" SampleHost__CaKeySize=2048 SampleHost__CaPassphrase=bench \
+    (cd "$dir" && env SampleHost__DataDirectory="$data" SampleHost__CaKeySize="$CA_KEY_SIZE" SampleHost__CaPassphrase=bench \
       SampleHost__Store="$store" "${env_args[@]}" dotnet "$dll" show-ca) >"$OUT/$name/ca.txt" 2>&1 \
       || die "could not create the CA, see $OUT/$name/ca.txt"
     touch "$OUT/$name/ca.done"
   fi
   t0=$(now_ms)
   setsid dotnet "$dll" --contentRoot "$dir" --urls "http://127.0.0.1:$port" \
-    --SampleHost:DataDirectory="$data" --SampleHost:CaKeySize=2048 --SampleHost:CaPassphrase=bench \
+    --SampleHost:DataDirectory="$data" --SampleHost:CaKeySize="$CA_KEY_SIZE" --SampleHost:CaPassphrase=bench \
     --SampleHost:Store="$store" "${host_args[@]}" \
     --Scep:Aliases:bench:Mode=Ra --Scep:Aliases:bench:RaChallenge="$CHALLENGE" \
     </dev/null >>"$OUT/$name/server.log" 2>&1 &
@@ -244,8 +252,9 @@ start_ours() {  # start_ours NAME STORE [HOST_DIR [SETTING=VALUE...]] : files un
   STARTUP_MS=$(( $(now_ms) - t0 ))
 }
 
-start_softhsm() {  # start_softhsm NAME : our SQLite host with its CA key in a SoftHSM2 token of its own, under $OUT/NAME
+start_softhsm() {  # start_softhsm NAME [SETTING=VALUE...] : our SQLite host with its CA key in a SoftHSM2 token of its own, under $OUT/NAME
   local name=$1 hsm=$OUT/$1 key
+  shift
   mkdir -p "$hsm/tokens"
   printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$hsm/tokens" >"$hsm/softhsm2.conf"
   export SOFTHSM2_CONF=$hsm/softhsm2.conf   # for the admin command (which creates the key in the token) and the host
@@ -257,7 +266,7 @@ start_softhsm() {  # start_softhsm NAME : our SQLite host with its CA key in a S
   (umask 077 && printf '1234' >"$hsm/pin")
   chmod 600 "$hsm/pin"
   key="pkcs11:token=scep-bench;object=scep-ca?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:$hsm/pin"
-  start_ours "$name" Database "$OUT/build/host" "CaKey=$key"
+  start_ours "$name" Database "$OUT/build/host" "CaKey=$key" "$@"
   unset SOFTHSM2_CONF
 }
 
@@ -326,19 +335,21 @@ start_kind() {  # start_kind KIND NAME : one of our servers of this kind, its fi
     memory) start_ours "$name" InMemory ;;
     sqlite-base) start_ours "$name" Database "$OUT/build/host-base" ;;
     memory-base) start_ours "$name" InMemory "$OUT/build/host-base" ;;
-    ecdsa) start_ours "$name" Database "$OUT/build/host" CaKeyAlgorithm=EcdsaP256 ;;   # RSA-2048 encryption certificate (CaKeySize)
+    ecdsa) start_ours "$name" Database "$OUT/build/host" CaKeyAlgorithm=EcdsaP256 ;;   # RSA encryption certificate (CaKeySize)
     softhsm) start_softhsm "$name" ;;
+    softhsm-ecdsa) start_softhsm "$name" CaKeyAlgorithm=EcdsaP256 ;;
+    softhsm-ra) start_softhsm "$name" RaCertificate=File ;;
     upstream) start_upstream "$name" ;;
     pull) start_pull "$name" ;;
     *) die "unknown server $kind" ;;
   esac
 }
 
-mdm_template() {  # mdm_template DIR : a depot with micromdm's CA (RSA 2048) and no certificate yet, made once per run
+mdm_template() {  # mdm_template DIR : a depot with micromdm's CA (RSA, CA_KEY_SIZE bits) and no certificate yet, made once per run
   local dir=$1
   [[ -f $dir/ca.pem ]] && return 0
   mkdir -p "$(dirname "$dir")"
-  scepserver ca -init -depot "$dir" -keySize 2048 -organization scep-bench -organizational_unit "SCEP BENCH CA" \
+  scepserver ca -init -depot "$dir" -keySize "$CA_KEY_SIZE" -organization scep-bench -organizational_unit "SCEP BENCH CA" \
     >"$dir.ca-init.log" 2>&1 || die "scepserver ca -init failed, see $dir.ca-init.log"
 }
 
@@ -542,5 +553,5 @@ if [[ -n $CURVE_RUN ]]; then
 fi
 
 # --- the table -----------------------------------------------------------------------------------------------
-python3 "$ROOT/bench/compare-table.py" "$OUT" "$N" "$CONCURRENCY" "$LINEAR" | tee "$OUT/summary.md"
+CA_KEY_SIZE=$CA_KEY_SIZE python3 "$ROOT/bench/compare-table.py" "$OUT" "$N" "$CONCURRENCY" "$LINEAR" | tee "$OUT/summary.md"
 log "results in $OUT"
