@@ -13,8 +13,8 @@ namespace Scep.SampleHost.Tests.Interop;
 /// <summary>
 /// <c>SampleHost:RaCertificate=File</c> with the CA key in a SoftHSM2 token: the host issues an RA certificate into
 /// <c>ra.p12</c>, GetCACert serves it before the CA, it signs the replies and decrypts the envelopes while the token key
-/// only signs certificates; micromdm's scepclient and certmonger enroll; rollover issues the next CA's RA certificate; an
-/// RA file another CA issued stops the start with one line.
+/// only signs certificates; micromdm's scepclient and certmonger enroll; rollover issues the next CA's RA certificate; a
+/// file CA takes one the same way; an RA file another CA issued stops the start with one line.
 /// </summary>
 [NonParallelizable]
 public class RaCertificateTests
@@ -147,6 +147,37 @@ public class RaCertificateTests
         var nextCa = next.Single(c => c.Extensions.OfType<X509BasicConstraintsExtension>().Any(b => b.CertificateAuthority));
         nextCa.Thumbprint.Should().NotBe(_ca.Thumbprint);
         next.Single(c => c != nextCa).IssuerName.Name.Should().Be(nextCa.SubjectName.Name, "the next RA certificate is the next CA's");
+    }
+
+    [Test]
+    public async Task FileCa_WithTheRaCertificate_RepliesAreSignedByTheRa_AndRolloverIssuesTheNextOne()
+    {
+        using var directory = new TempDirectory("scep-ra-certificate-file-ca-");
+        var settings = new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["SampleHost__CaKeySize"] = "2048",
+            ["SampleHost__RaCertificate"] = "File",
+            ["SampleHost__CaPassphrase"] = Passphrase,
+        };
+        await using var host = await HostProcess.StartAsync(directory.Sub("data"), settings);
+        using var http = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        var set = new SignedCms();
+        set.Decode(await http.GetByteArrayAsync("/scep/ra/pkiclient.exe?operation=GetCACert"));
+        var ra = set.Certificates[0];
+        var ca = set.Certificates[1];
+        ca.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority.Should().BeTrue();
+        var device = ScepTestClient.NewDevice("CN=ra-file-ca-device", RaChallenge, keySlot: 941, ra);
+
+        var reply = await new ScepTestClient(http, "/scep/ra/pkiclient.exe", replySigner: ra).SendAsync(device.PkcsReq());
+
+        reply.SignerCertificate!.Thumbprint.Should().Be(ra.Thumbprint);
+        device.IssuedFrom(reply).IssuerName.Name.Should().Be(ca.SubjectName.Name);
+        File.Exists(Path.Combine(host.DataDirectory, "ca.p12")).Should().BeTrue();
+        (await host.AdminAsync("rollover-ca")).ExitCode.Should().Be(0);
+        File.Exists(Path.Combine(host.DataDirectory, "next-ra.p12")).Should().BeTrue();
+        var next = new SignedCms();
+        next.Decode(await http.GetByteArrayAsync("/scep/ra/pkiclient.exe?operation=GetNextCACert"));
+        next.CheckSignature(new X509Certificate2Collection(ra), verifySignatureOnly: true);
     }
 
     [Test]
