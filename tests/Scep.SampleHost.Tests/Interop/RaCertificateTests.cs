@@ -181,6 +181,24 @@ public class RaCertificateTests
     }
 
     [Test]
+    public async Task WrongPassphraseForTheRaFile_AtStart_OneLineNamesTheFile_NeverThePassphrase()
+    {
+        var settings = _token.HostSettings();
+        settings["SampleHost__DataDirectory"] = _host.DataDirectory;
+        settings["SampleHost__RaCertificate"] = "File";
+        settings["SampleHost__CaPassphrase"] = "not-the-ra-passphrase-4410";
+
+        var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
+
+        run.ExitCode.Should().Be(1);
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle();
+        lines[0].Should().Contain(Path.Combine(_host.DataDirectory, "ra.p12")).And.Contain("SampleHost:CaPassphrase")
+            .And.NotContain("not-the-ra-passphrase-4410").And.NotContain(Passphrase);
+        run.Output.Should().NotContain("not-the-ra-passphrase-4410");
+    }
+
+    [Test]
     public async Task RaFileOfAnotherCa_AtStart_OneLineNamesTheFile()
     {
         using var directory = new TempDirectory("scep-ra-certificate-foreign-");
