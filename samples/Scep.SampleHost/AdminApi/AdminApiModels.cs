@@ -48,12 +48,19 @@ public sealed record CrlView(string IssuerId, long Number, DateTimeOffset ThisUp
     public static CrlView Of(StoredCrl c) => new(c.IssuerId, c.Number, c.ThisUpdate, c.NextUpdate);
 }
 
-/// <summary>A CA certificate: current, or the next one during a rollover, with its current CRL.</summary>
-public sealed record CaView(string Subject, string Sha256, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm, bool IsNext, CrlView? Crl)
+/// <summary>A CA certificate: current, or the next one during a rollover, with its current CRL and its RA certificate (<c>SampleHost:RaCertificate=File</c>).</summary>
+public sealed record CaView(string Subject, string Sha256, DateTimeOffset NotBefore, DateTimeOffset NotAfter, string KeyAlgorithm, bool IsNext, CrlView? Crl, RaView? Ra)
 {
     public static CaView Of(CaKey ca, bool isNext, StoredCrl? crl) => new(
         ca.Certificate.Subject, ca.Id, ca.Certificate.NotBefore.ToUniversalTime(), ca.Certificate.NotAfter.ToUniversalTime(),
-        ca.Certificate.GetKeyAlgorithm() == "1.2.840.10045.2.1" ? "ECDSA" : "RSA", isNext, crl is null ? null : CrlView.Of(crl));
+        ca.Certificate.GetKeyAlgorithm() == "1.2.840.10045.2.1" ? "ECDSA" : "RSA", isNext, crl is null ? null : CrlView.Of(crl),
+        ca.Ra is { } ra ? RaView.Of(ra) : null);
+}
+
+/// <summary>The RA certificate that signs a CA's replies and decrypts its envelopes.</summary>
+public sealed record RaView(string Subject, string Sha256, DateTimeOffset NotAfter)
+{
+    public static RaView Of(RaKey ra) => new(ra.Certificate.Subject, CaKey.IdOf(ra.Certificate), ra.Certificate.NotAfter.ToUniversalTime());
 }
 
 /// <summary>An audit entry.</summary>
