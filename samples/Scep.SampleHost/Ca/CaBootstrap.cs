@@ -157,26 +157,7 @@ public sealed class CaBootstrap : IDisposable
     /// <summary>Loads a CA file; what keeps it from loading (the file, the passphrase) is named in a <see cref="SampleHostConfigurationException"/>.</summary>
     private static CaKey Load(string path, Secret passphrase)
     {
-        byte[] pfx;
-        try
-        {
-            pfx = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleHostConfigurationException($"The CA file {path} cannot be read: {e.Message}", e);
-        }
-
-        X509Certificate2Collection loaded;
-        try
-        {
-            loaded = X509CertificateLoader.LoadPkcs12Collection(pfx, passphrase.Value, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
-        }
-        catch (CryptographicException e)
-        {
-            throw new SampleHostConfigurationException(WhyNotLoaded(path, pfx, passphrase, e), e);
-        }
-
+        var loaded = LoadProtected(path, passphrase.Value, passphrase.Source, "CA file", "move it away to have a new CA created in SampleHost:DataDirectory");
         try
         {
             return FromFile(path, loaded);
@@ -214,8 +195,36 @@ public sealed class CaBootstrap : IDisposable
     private static bool IsCa(X509Certificate2 certificate) =>
         certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(c => c.CertificateAuthority);
 
+    /// <summary>
+    /// The certificates and keys of a PKCS#12 file of the data folder written with <see cref="KeyProtection"/> (a CA
+    /// file, an RA file; the caller disposes them). What keeps it from loading is named in a
+    /// <see cref="SampleHostConfigurationException"/>: the file unreadable, no PKCS#12 (then <paramref name="replacement"/>
+    /// says how to get a new one), or a passphrase whose MAC does not verify.
+    /// </summary>
+    internal static X509Certificate2Collection LoadProtected(string path, string passphrase, string passphraseSource, string kind, string replacement)
+    {
+        byte[] pfx;
+        try
+        {
+            pfx = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SampleHostConfigurationException($"The {kind} {path} cannot be read: {e.Message}", e);
+        }
+
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12Collection(pfx, passphrase, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
+        }
+        catch (CryptographicException e)
+        {
+            throw new SampleHostConfigurationException(WhyNotLoaded(path, pfx, passphrase, passphraseSource, kind, replacement, e), e);
+        }
+    }
+
     /// <summary>Tells a file that is no PKCS#12 from a passphrase that does not open it (its MAC does not verify).</summary>
-    private static string WhyNotLoaded(string path, byte[] pfx, Secret passphrase, CryptographicException exception)
+    private static string WhyNotLoaded(string path, byte[] pfx, string passphrase, string passphraseSource, string kind, string replacement, CryptographicException exception)
     {
         Pkcs12Info info;
         try
@@ -224,12 +233,12 @@ public sealed class CaBootstrap : IDisposable
         }
         catch (CryptographicException)
         {
-            return $"The CA file {path} is not a PKCS#12 file: restore it from a backup, or move it away to have a new CA created in SampleHost:DataDirectory.";
+            return $"The {kind} {path} is not a PKCS#12 file: restore it from a backup, or {replacement}.";
         }
 
-        return info.IntegrityMode == Pkcs12IntegrityMode.Password && !info.VerifyMac(passphrase.Value)
-            ? $"The CA file {path} does not open with the passphrase of {passphrase.Source}: set the right one (SampleHost:CaPassphrase or {PassphraseVariable})."
-            : $"The CA file {path} cannot be loaded: {exception.Message}";
+        return info.IntegrityMode == Pkcs12IntegrityMode.Password && !info.VerifyMac(passphrase)
+            ? $"The {kind} {path} does not open with the passphrase of {passphraseSource}: set the right one (SampleHost:CaPassphrase or {PassphraseVariable})."
+            : $"The {kind} {path} cannot be loaded: {exception.Message}";
     }
 
     private void CreateDataDirectory()

@@ -48,21 +48,7 @@ internal static class RaCertificateFile
 
     private static RaKey Load(CaKey ca, string path, string passphrase, string passphraseSource)
     {
-        X509Certificate2Collection loaded;
-        try
-        {
-            loaded = X509CertificateLoader.LoadPkcs12CollectionFromFile(path, passphrase, X509KeyStorageFlags.EphemeralKeySet | X509KeyStorageFlags.Exportable);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SampleHostConfigurationException($"The RA file {path} cannot be read: {e.Message}", e);
-        }
-        catch (CryptographicException e)
-        {
-            throw new SampleHostConfigurationException(
-                $"The RA file {path} does not load with the passphrase of {passphraseSource} ({e.Message}): set the right one, or move the file away to have a new RA certificate issued.", e);
-        }
-
+        var loaded = CaBootstrap.LoadProtected(path, passphrase, passphraseSource, "RA file", "move it away to have a new RA certificate issued");
         try
         {
             var ra = loaded.FirstOrDefault(c => c.HasPrivateKey && c.GetRSAPublicKey() is not null)
