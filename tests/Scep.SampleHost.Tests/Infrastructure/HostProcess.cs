@@ -135,6 +135,19 @@ public sealed class HostProcess : IAsyncDisposable
         return new ExternalPeer.Result(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// A run of <see cref="RunToExitAsync"/> that could not start: exit code 1, one line on stderr that says so, no stack
+    /// trace anywhere. Returns the line.
+    /// </summary>
+    public static string ShouldFailInOneLine(ExternalPeer.Result run)
+    {
+        run.ExitCode.Should().Be(1, run.Output + run.Error);
+        var lines = run.Error.TrimEnd().Split('\n');
+        lines.Should().ContainSingle(run.Error).Which.Should().StartWith("Scep.SampleHost cannot start: ");
+        (run.Output + run.Error).Should().NotContain("   at ").And.NotContain("Unhandled exception").And.NotContain("Exception:");
+        return lines[0];
+    }
+
     /// <summary>Stops the host as a service manager would (SIGTERM) and waits for it to exit.</summary>
     public async Task<int> StopAsync()
     {

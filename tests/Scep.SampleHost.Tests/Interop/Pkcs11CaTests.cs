@@ -135,10 +135,7 @@ public class Pkcs11CaTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        run.ExitCode.Should().Be(1);
-        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle();
-        lines[0].Should().Contain("SampleHost:CaKey").And.Contain("refused the PIN").And.Contain(token.PinFile)
+        HostProcess.ShouldFailInOneLine(run).Should().Contain("SampleHost:CaKey").And.Contain("refused the PIN").And.Contain(token.PinFile)
             .And.NotContain("wrong-pin-8765").And.NotContain("right-pin-4321");
         run.Output.Should().NotContain("wrong-pin-8765");
     }

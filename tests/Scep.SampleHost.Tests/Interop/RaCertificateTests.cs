@@ -190,10 +190,7 @@ public class RaCertificateTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        run.ExitCode.Should().Be(1);
-        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle();
-        lines[0].Should().Contain(Path.Combine(_host.DataDirectory, "ra.p12")).And.Contain("SampleHost:CaPassphrase")
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(Path.Combine(_host.DataDirectory, "ra.p12")).And.Contain("SampleHost:CaPassphrase")
             .And.NotContain("not-the-ra-passphrase-4410").And.NotContain(Passphrase);
         run.Output.Should().NotContain("not-the-ra-passphrase-4410");
     }
@@ -215,9 +212,6 @@ public class RaCertificateTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        run.ExitCode.Should().Be(1);
-        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle();
-        lines[0].Should().Contain(Path.Combine(data, "ra.p12")).And.Contain("was not issued by the CA").And.NotContain(Passphrase);
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(Path.Combine(data, "ra.p12")).And.Contain("was not issued by the CA").And.NotContain(Passphrase);
     }
 }

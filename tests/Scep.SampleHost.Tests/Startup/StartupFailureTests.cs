@@ -28,7 +28,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(Settings(directory.Sub("data")), ["--urls", url]);
 
-        ShouldFailInOneLine(run).Should().Contain(url).And.Contain("in use").And.Contain("--urls");
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(url).And.Contain("in use").And.Contain("--urls");
     }
 
     [TestCase("Scep__Aliases__ra__Mode", "Bogus", "Scep:Aliases:ra:Mode is 'Bogus', which is not one of Ca, Ra")]
@@ -44,7 +44,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        ShouldFailInOneLine(run).Should().Contain(expected);
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(expected);
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
@@ -63,7 +63,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        ShouldFailInOneLine(run).Should().Contain(expected);
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(expected);
         if (field == "Key" && store == "Database")
         {
             (run.Output + run.Error).Should().NotContain(value, "a key is never printed");
@@ -86,7 +86,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        ShouldFailInOneLine(run).Should().Contain(expected);
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(expected);
         (run.Output + run.Error).Should().NotContain("SECRETVALUE");
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
@@ -102,7 +102,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        ShouldFailInOneLine(run).Should().Contain($"Ndes:Alias '{alias}' must name an RA-mode alias without RaChallenge");
+        HostProcess.ShouldFailInOneLine(run).Should().Contain($"Ndes:Alias '{alias}' must name an RA-mode alias without RaChallenge");
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
@@ -118,7 +118,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        ShouldFailInOneLine(run).Should().Contain(expected);
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(expected);
         Directory.GetFiles(directory.File("data")).Should().BeEmpty("a bad setting stops the host before it creates a CA");
     }
 
@@ -133,7 +133,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        ShouldFailInOneLine(run).Should().Contain(Path.Combine(data, "ca.p12")).And.Contain("not a PKCS#12 file")
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(Path.Combine(data, "ca.p12")).And.Contain("not a PKCS#12 file")
             .And.NotContain("right-passphrase");
     }
 
@@ -153,7 +153,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(settings, ["--urls", "http://127.0.0.1:0"]);
 
-        ShouldFailInOneLine(run).Should().Contain(Path.Combine(data, "ca.p12")).And.Contain("does not open with the passphrase of SampleHost:CaPassphrase")
+        HostProcess.ShouldFailInOneLine(run).Should().Contain(Path.Combine(data, "ca.p12")).And.Contain("does not open with the passphrase of SampleHost:CaPassphrase")
             .And.NotContain("a-wrong-passphrase").And.NotContain("the-right-passphrase");
     }
 
@@ -166,7 +166,7 @@ public class StartupFailureTests
 
         var run = await HostProcess.RunToExitAsync(Settings(directory.Sub("data")), ["--urls", "http://127.0.0.1:0"], workingDirectory, Path.Combine(program, "Scep.SampleHost.dll"));
 
-        ShouldFailInOneLine(run).Should().Contain("appsettings.json").And.Contain(workingDirectory).And.Contain(program).And.Contain("--contentRoot");
+        HostProcess.ShouldFailInOneLine(run).Should().Contain("appsettings.json").And.Contain(workingDirectory).And.Contain(program).And.Contain("--contentRoot");
     }
 
     [Test]
@@ -190,15 +190,6 @@ public class StartupFailureTests
     };
 
     /// <summary>Exit code 1, one line on standard error, no stack trace anywhere; returns the line.</summary>
-    private static string ShouldFailInOneLine(ExternalPeer.Result run)
-    {
-        run.ExitCode.Should().Be(1, run.Output + run.Error);
-        var lines = run.Error.TrimEnd().Split('\n');
-        lines.Should().ContainSingle(run.Error).Which.Should().StartWith("Scep.SampleHost cannot start: ");
-        (run.Output + run.Error).Should().NotContain("   at ").And.NotContain("Unhandled exception").And.NotContain("Exception:");
-        return lines[0];
-    }
-
     private static string CopyOfTheBuildWithout(string target, string left)
     {
         foreach (var file in Directory.EnumerateFiles(HostProcess.Directory, "*", SearchOption.AllDirectories))
